@@ -1,0 +1,93 @@
+import { defineMetric } from './define.js';
+import { LABEL } from './label-values.js';
+
+const perVolume = { volume: LABEL.configured } as const;
+
+/** Recording storage metrics, recorded by @flux-metrics/storage. Disk usage lives in the system section. */
+export const STORAGE_METRICS = [
+  defineMetric({
+    name: 'storage_written_bytes_total',
+    kind: 'observableCounter',
+    unit: 'By',
+    help: 'Bytes written to recording storage; write rate is rate() of this.',
+    labels: perVolume,
+    recordedBy: ['storage'],
+    origin: 'dashboard: storage write rate',
+  }),
+  defineMetric({
+    name: 'storage_read_bytes_total',
+    kind: 'observableCounter',
+    unit: 'By',
+    help: 'Bytes read from recording storage.',
+    labels: perVolume,
+    recordedBy: ['storage'],
+    origin: 'dashboard: storage read rate',
+  }),
+  defineMetric({
+    name: 'storage_io_duration_seconds',
+    kind: 'histogram',
+    unit: 's',
+    help: 'Latency of storage operations by operation (open, read, write, sync, close, stat, unlink).',
+    labels: { operation: LABEL.storageOperation, ...perVolume },
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    cardinalityLimit: 500,
+    recordedBy: ['storage'],
+    origin: 'dashboard: I/O latency',
+  }),
+  defineMetric({
+    name: 'recording_segments_opened_total',
+    kind: 'counter',
+    unit: '{segment}',
+    help: 'Recording segments opened.',
+    labels: perVolume,
+    recordedBy: ['storage'],
+    origin: 'storage issue: segments opened',
+  }),
+  defineMetric({
+    name: 'recording_segments_completed_total',
+    kind: 'counter',
+    unit: '{segment}',
+    help: 'Recording segments closed successfully.',
+    labels: perVolume,
+    recordedBy: ['storage'],
+    origin: 'storage issue: segments completed',
+  }),
+  defineMetric({
+    name: 'recording_segment_size_bytes',
+    kind: 'histogram',
+    unit: 'By',
+    help: 'Size of completed recording segments.',
+    labels: perVolume,
+    buckets: [65536, 262144, 1048576, 4194304, 16777216, 67108864, 268435456, 1073741824, 4294967296],
+    recordedBy: ['storage'],
+    origin: 'storage issue: segment size',
+  }),
+  defineMetric({
+    name: 'recording_segment_duration_seconds',
+    kind: 'histogram',
+    unit: 's',
+    help: 'Media duration of completed recording segments (alert on segments shorter than configured).',
+    labels: perVolume,
+    buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+    recordedBy: ['storage'],
+    origin: 'storage issue: segment duration',
+  }),
+  defineMetric({
+    name: 'snapshots_total',
+    kind: 'counter',
+    unit: '{snapshot}',
+    help: 'Snapshots (still images) written.',
+    labels: perVolume,
+    recordedBy: ['storage'],
+    origin: 'dashboard: snapshot count',
+  }),
+  defineMetric({
+    name: 'recording_retention_deletions_total',
+    kind: 'counter',
+    unit: '{file}',
+    help: 'Recording files deleted by retention.',
+    labels: perVolume,
+    recordedBy: ['storage'],
+    origin: 'storage issue: retention deletions',
+  }),
+] as const;

@@ -1,0 +1,62 @@
+/**
+ * Types of the metric catalog: the single source of truth for names, units, labels and buckets.
+ * The name is the final Prometheus name on both export paths (see docs/metrics.md, "Naming").
+ */
+
+/** How a label value is made safe: every rule bounds both the value's shape and the number of values. */
+export type LabelRule =
+  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly fallback: string }
+  | { readonly kind: 'status' }
+  | { readonly kind: 'stream' }
+  | { readonly kind: 'route' }
+  | { readonly kind: 'text'; readonly maxValues: number };
+
+/** OpenTelemetry instrument kinds used by the catalog. */
+export type InstrumentKind =
+  | 'counter'
+  | 'upDownCounter'
+  | 'histogram'
+  | 'gauge'
+  | 'observableCounter'
+  | 'observableUpDownCounter'
+  | 'observableGauge';
+
+/** Units that the Collector's translator leaves alone when the name already carries them. */
+export type MetricUnit = 's' | 'By' | '1' | `{${string}}`;
+
+/** The package that records a metric. */
+export type RecordedBy = 'core' | 'node' | 'prometheus' | 'rtsp' | 'srt' | 'storage';
+
+export interface MetricDefinition<
+  N extends string = string,
+  K extends InstrumentKind = InstrumentKind,
+  L extends string = string,
+> {
+  readonly name: N;
+  readonly kind: K;
+  readonly unit: MetricUnit;
+  readonly help: string;
+  readonly labels: { readonly [P in L]: LabelRule };
+  /** Explicit bucket boundaries, histograms only; SLO thresholds are merged in by `histogram()`. */
+  readonly buckets?: readonly number[];
+  /** Series limit per metric (an overflow series `otel_metric_overflow="true"` takes the rest). */
+  readonly cardinalityLimit: number;
+  readonly recordedBy: readonly RecordedBy[];
+  /** Where the metric comes from: the design's table, an alert/SLO that needs it, or a helper issue. */
+  readonly origin: string;
+  /** Anything a reader of the reference must know (e.g. why a design Summary became a histogram). */
+  readonly note?: string;
+}
+
+/** The Prometheus type that a kind becomes on both export paths. */
+export function prometheusType(kind: InstrumentKind): 'counter' | 'gauge' | 'histogram' {
+  switch (kind) {
+    case 'counter':
+    case 'observableCounter':
+      return 'counter';
+    case 'histogram':
+      return 'histogram';
+    default:
+      return 'gauge';
+  }
+}

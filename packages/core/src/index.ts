@@ -1,0 +1,29 @@
+// Catalog: the single source of truth for names, units, labels and buckets.
+export { CATALOG, CATALOG_SECTIONS, findMetric, getMetric } from './catalog/index.js';
+export type { CatalogEntry, LabelsOf, MetricName, MetricOf } from './catalog/index.js';
+export type { InstrumentKind, LabelRule, MetricDefinition, MetricUnit, RecordedBy } from './catalog/types.js';
+export { prometheusType } from './catalog/types.js';
+export * from './catalog/label-values.js';
+export { LATENCY_OBJECTIVES, RATIO_OBJECTIVES } from './catalog/slo.js';
+export type { LatencyObjective } from './catalog/slo.js';
+
+// Instruments: the typed factory, guarded sync instruments and observed cells for hot paths.
+export { FluxInstruments, fluxInstruments, METER_NAME, METER_VERSION } from './instruments/factory.js';
+export type { InstrumentFor } from './instruments/factory.js';
+export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
+export type { LabelValues } from './instruments/guarded.js';
+export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
+export type { ObservedPoint } from './instruments/observed-family.js';
+
+// Label guards.
+export { labelLimits, createLabelGuard } from './labels/guard.js';
+export { BoundedValueSet, OVERFLOW_VALUE } from './labels/bounded-set.js';
+export { sanitizeLabelValue, MAX_LABEL_LENGTH } from './labels/sanitize.js';
+export { RouteTable } from './labels/route.js';
+
+// HTTP and system metrics.
+export { instrumentHttpServer, httpMetricsListener } from './http/instrument-http-server.js';
+export type { HttpMetricsOptions } from './http/instrument-http-server.js';
+export { startSystemMetrics } from './system/system-metrics.js';
+export type { SystemMetricsOptions } from './system/system-metrics.js';
+export { watchDiskPaths, diskUsage } from './system/disk-usage.js';

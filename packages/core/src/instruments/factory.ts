@@ -1,0 +1,109 @@
+import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { CATALOG, getMetric, type LabelsOf, type MetricName, type MetricOf } from '../catalog/index.js';
+import type { InstrumentKind, MetricDefinition } from '../catalog/types.js';
+import { createLabelGuard } from '../labels/guard.js';
+import { GuardedInstrument, type Write } from './guarded.js';
+import { ObservedFamily } from './observed-family.js';
+import { SelfReport } from './self-report.js';
+
+/** The meter every flux-metrics instrument lives in, so each catalog name is created exactly once. */
+export const METER_NAME = 'flux-metrics';
+export const METER_VERSION = '0.1.0';
+
+type ObservableKind = 'observableCounter' | 'observableUpDownCounter' | 'observableGauge';
+
+/** What the factory returns for a metric: a guarded sync instrument, or a family of observed cells. */
+export type InstrumentFor<N extends MetricName> = MetricOf<N>['kind'] extends ObservableKind
+  ? ObservedFamily<LabelsOf<N>>
+  : GuardedInstrument<LabelsOf<N>>;
+
+/** Every catalog instrument of one Meter, created on first use with the catalog's unit, help and buckets. */
+export class FluxInstruments {
+  readonly #meter: Meter;
+  readonly #report: SelfReport;
+  readonly #created = new Map<string, GuardedInstrument<string> | ObservedFamily<string>>();
+  readonly #observed: ObservedFamily<string>[] = [];
+
+  constructor(meter: Meter) {
+    this.#meter = meter;
+    this.#report = new SelfReport(meter);
+  }
+
+  /** The instrument of one catalog metric (the same object on every call). */
+  get<N extends MetricName>(name: N): InstrumentFor<N> {
+    let instrument = this.#created.get(name);
+    if (!instrument) {
+      const def: MetricDefinition | undefined = getMetric(name);
+      if (!def) throw new TypeError(`flux-metrics: ${String(name)} is not in the catalog`);
+      instrument = this.#create(def);
+      this.#created.set(name, instrument);
+    }
+    return instrument as InstrumentFor<N>;
+  }
+
+  /** Creates every catalog instrument now, so that all metric families are exported from the start. */
+  createAll(): void {
+    for (const def of CATALOG) this.get(def.name);
+  }
+
+  /** The observed families created so far, read by the flux-metrics MetricProducer at collection time. */
+  observedFamilies(): readonly ObservedFamily<string>[] {
+    return this.#observed;
+  }
+
+  #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
+    const meter = this.#meter;
+    const guard = createLabelGuard(def, (metric, label) => this.#report.overflow(metric, label));
+    const options = { unit: def.unit, description: def.help };
+    const monotonic = isMonotonic(def.kind);
+    const sync = (write: Write) => new GuardedInstrument(def.name, write, guard, monotonic, this.#report);
+    const observed = () => {
+      const family = new ObservedFamily(def, guard, monotonic, this.#report);
+      this.#observed.push(family);
+      return family;
+    };
+    switch (def.kind) {
+      case 'counter': {
+        const c = meter.createCounter(def.name, options);
+        return sync((v, a) => c.add(v, a));
+      }
+      case 'upDownCounter': {
+        const c = meter.createUpDownCounter(def.name, options);
+        return sync((v, a) => c.add(v, a));
+      }
+      case 'histogram': {
+        const advice = { explicitBucketBoundaries: [...(def.buckets ?? [])] };
+        const h = meter.createHistogram(def.name, { ...options, advice });
+        return sync((v, a) => h.record(v, a));
+      }
+      case 'gauge': {
+        const g = meter.createGauge(def.name, options);
+        return sync((v, a) => g.record(v, a));
+      }
+      case 'observableCounter':
+      case 'observableUpDownCounter':
+      case 'observableGauge':
+        return observed();
+    }
+  }
+}
+
+function isMonotonic(kind: InstrumentKind): boolean {
+  return kind === 'counter' || kind === 'observableCounter' || kind === 'histogram';
+}
+
+const perMeter = new WeakMap<Meter, FluxInstruments>();
+
+/**
+ * The flux-metrics instruments of a MeterProvider (default: the global one). Register the SDK first: the
+ * OpenTelemetry API hands out no-op meters until a provider is set, and they stay no-op.
+ */
+export function fluxInstruments(provider: MeterProvider = metrics.getMeterProvider()): FluxInstruments {
+  const meter = provider.getMeter(METER_NAME, METER_VERSION);
+  let instruments = perMeter.get(meter);
+  if (!instruments) {
+    instruments = new FluxInstruments(meter);
+    perMeter.set(meter, instruments);
+  }
+  return instruments;
+}

@@ -1,0 +1,119 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { MetricDefinition } from '../catalog/types.js';
+import type { LabelGuard } from '../labels/guard.js';
+import type { LabelValues } from './guarded.js';
+import { invalidReason, type SelfReport } from './self-report.js';
+
+/**
+ * One series of an observable instrument, held by the code that produces it. The hot path does plain
+ * arithmetic on `value` (a field increment costs nanoseconds); the SDK reads it at collection time.
+ */
+export class Cell {
+  value = 0;
+  /** @internal holders of this cell */
+  refs = 0;
+  /** @internal when the last holder let go */
+  releasedAt = 0;
+  constructor(readonly attributes: Attributes) {}
+}
+
+/** How long a released series stays exported, so rate() sees its last increase before it disappears. */
+export const seriesRetention = { counterMs: 5 * 60_000, gaugeMs: 0 };
+
+type Producer = (observe: (value: number, labels: unknown) => void) => void;
+
+/** One sample of an observed metric at collection time. */
+export interface ObservedPoint {
+  readonly attributes: Attributes;
+  readonly value: number;
+}
+
+/**
+ * The series of one observable catalog metric: cells held by live sessions, streams or volumes, plus
+ * producers computed at collection time. Released cells are dropped after the retention time, so memory
+ * stays flat while names come and go; a counter cell shared by a stream keeps its total while sessions end.
+ *
+ * Families are published by the flux-metrics MetricProducer (`@flux-metrics/node`), not through OTel
+ * observable instruments: the OTel JS SDK keeps every cumulative series it has ever reported, so series of
+ * streams that are gone could never be dropped.
+ */
+export class ObservedFamily<L extends string> {
+  readonly #cells = new Map<string, Cell>();
+  readonly #producers = new Set<Producer>();
+
+  /** Start of the cumulative counts, in milliseconds since the epoch. */
+  readonly startTime = Date.now();
+
+  constructor(
+    readonly definition: MetricDefinition,
+    private readonly guard: LabelGuard,
+    private readonly monotonic: boolean,
+    private readonly report: SelfReport,
+  ) {}
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  /** The cell of a label set, shared by every holder of the same labels; call `release` when done. */
+  cell(labels: LabelValues<L>): Cell {
+    const attributes = this.guard(labels);
+    const key = keyOf(attributes);
+    let cell = this.#cells.get(key);
+    if (!cell) {
+      cell = new Cell(attributes);
+      this.#cells.set(key, cell);
+    }
+    cell.refs++;
+    return cell;
+  }
+
+  release(cell: Cell): void {
+    if (cell.refs > 0 && --cell.refs === 0) cell.releasedAt = Date.now();
+  }
+
+  /** Adds values computed at collection time; returns a function that removes the producer. */
+  produce(producer: (observe: (value: number, labels: LabelValues<L>) => void) => void): () => void {
+    const p = producer as Producer;
+    this.#producers.add(p);
+    return () => this.#producers.delete(p);
+  }
+
+  /** Live series, for tests and self-metrics. */
+  get size(): number {
+    return this.#cells.size;
+  }
+
+  /** Reads every live series; drops cells released longer ago than the retention time. */
+  collect(): ObservedPoint[] {
+    const points: ObservedPoint[] = [];
+    const now = Date.now();
+    const retention = this.monotonic ? seriesRetention.counterMs : seriesRetention.gaugeMs;
+    for (const [key, cell] of this.#cells) {
+      if (cell.refs === 0 && now - cell.releasedAt >= retention) {
+        this.#cells.delete(key);
+        continue;
+      }
+      this.#observe(points, cell.value, cell.attributes);
+    }
+    for (const producer of this.#producers) {
+      try {
+        producer((value, labels) => this.#observe(points, value, this.guard(labels)));
+      } catch {
+        this.report.invalid(this.name, 'not_a_number');
+      }
+    }
+    return points;
+  }
+
+  #observe(points: ObservedPoint[], value: number, attributes: Attributes): void {
+    const reason = invalidReason(value, this.monotonic);
+    if (reason === undefined) points.push({ attributes, value });
+    else this.report.invalid(this.name, reason);
+  }
+}
+
+function keyOf(attributes: Attributes): string {
+  // Guarded attributes always have the catalog's keys in catalog order, so values alone identify them.
+  return Object.values(attributes).join('\u0000');
+}

@@ -1,0 +1,89 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { LabelRule, MetricDefinition } from '../catalog/types.js';
+import { BoundedValueSet, OVERFLOW_VALUE } from './bounded-set.js';
+import { sanitizeLabelValue } from './sanitize.js';
+
+/** Process-wide bounds on network-derived label values. */
+export const labelLimits = {
+  /** Distinct stream names across all metrics; past it, new names are reported as `_overflow`. */
+  streamNames: new BoundedValueSet(10_000),
+  /** Distinct HTTP route templates. */
+  routes: new BoundedValueSet(500),
+};
+
+/** Called once per replaced value so that nothing is changed silently. */
+export type OverflowListener = (metric: string, label: string) => void;
+
+type ValueGuard = (value: unknown) => string;
+
+function enumGuard(values: readonly string[], fallback: string, onFallback: () => void): ValueGuard {
+  const allowed = new Set(values);
+  return (value) => {
+    const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+    if (allowed.has(text)) return text;
+    // Case-insensitive second chance for method names and errno codes.
+    const upper = text.toUpperCase();
+    if (allowed.has(upper)) return upper;
+    const lower = text.toLowerCase();
+    if (allowed.has(lower)) return lower;
+    onFallback();
+    return fallback;
+  };
+}
+
+function statusGuard(onFallback: () => void): ValueGuard {
+  return (value) => {
+    const code = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    if (Number.isInteger(code) && code >= 100 && code <= 599) return String(code);
+    onFallback();
+    return 'invalid';
+  };
+}
+
+function boundedTextGuard(set: BoundedValueSet, onFallback: () => void): ValueGuard {
+  return (value) => {
+    const text = sanitizeLabelValue(value);
+    const admitted = text === undefined ? OVERFLOW_VALUE : set.admit(text);
+    if (admitted === OVERFLOW_VALUE) onFallback();
+    return admitted;
+  };
+}
+
+function valueGuard(rule: LabelRule, onFallback: () => void): ValueGuard {
+  switch (rule.kind) {
+    case 'enum':
+      return enumGuard(rule.values, rule.fallback, onFallback);
+    case 'status':
+      return statusGuard(onFallback);
+    case 'stream':
+      return boundedTextGuard(labelLimits.streamNames, onFallback);
+    case 'route':
+      return boundedTextGuard(labelLimits.routes, onFallback);
+    case 'text':
+      return boundedTextGuard(new BoundedValueSet(rule.maxValues), onFallback);
+  }
+}
+
+/** Turns caller-supplied labels into a frozen, bounded attribute set for one metric. */
+export type LabelGuard = (labels: unknown) => Attributes;
+
+/**
+ * Builds the guard of one metric: exactly the catalog's label names, each value passed through its rule.
+ * Extra keys are ignored; a missing or malformed value takes the rule's fallback.
+ */
+export function createLabelGuard(def: MetricDefinition, onOverflow: OverflowListener): LabelGuard {
+  const entries = Object.entries(def.labels).map(
+    ([name, rule]) => [name, valueGuard(rule, () => onOverflow(def.name, name))] as const,
+  );
+  if (entries.length === 0) {
+    const empty = Object.freeze({});
+    return () => empty;
+  }
+  return (labels) => {
+    const source = (typeof labels === 'object' && labels !== null ? labels : {}) as Record<string, unknown>;
+    const attributes: Record<string, string> = {};
+    for (const [name, guard] of entries) attributes[name] = guard(source[name]);
+    // Frozen: the SDK keys series by the object, so it must never change after recording.
+    return Object.freeze(attributes);
+  };
+}

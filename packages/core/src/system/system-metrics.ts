@@ -1,0 +1,74 @@
+import os from 'node:os';
+import type { MeterProvider } from '@opentelemetry/api';
+import { fluxInstruments } from '../instruments/factory.js';
+import { watchDiskPaths } from './disk-usage.js';
+import { readDiskBytes, readNetworkBytes } from './proc-counters.js';
+
+export interface SystemMetricsOptions {
+  /** Paths whose filesystems get `disk_usage_ratio` and `disk_free_bytes` (default: the working directory). */
+  diskPaths?: readonly string[];
+  meterProvider?: MeterProvider;
+}
+
+/** CPU time of all cores, to turn two readings into a busy share. */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of os.cpus()) {
+    const t = cpu.times;
+    const sum = t.user + t.nice + t.sys + t.idle + t.irq;
+    total += sum;
+    busy += sum - t.idle;
+  }
+  return { busy, total };
+}
+
+function memoryLimit(): number {
+  const constrained = process.constrainedMemory();
+  const total = os.totalmem();
+  return constrained > 0 && constrained < total ? constrained : total;
+}
+
+/**
+ * Publishes the design's system metrics at collection time: cpu_usage_ratio, process_cpu_usage_ratio,
+ * memory_usage_bytes{type}, memory_total_bytes, disk_usage_ratio/disk_free_bytes for configured paths,
+ * disk_io_bytes_total and network_io_bytes_total. Nothing runs between collections. Returns a stop function.
+ */
+export function startSystemMetrics(options: SystemMetricsOptions = {}): () => void {
+  const instruments = fluxInstruments(options.meterProvider);
+  let lastCpu = cpuTimes();
+  let lastProcess = { usage: process.cpuUsage(), at: performance.now() };
+
+  const stops = [
+    instruments.get('cpu_usage_ratio').produce((observe) => {
+      const now = cpuTimes();
+      const total = now.total - lastCpu.total;
+      if (total > 0) observe((now.busy - lastCpu.busy) / total, {});
+      lastCpu = now;
+    }),
+    instruments.get('process_cpu_usage_ratio').produce((observe) => {
+      const at = performance.now();
+      const usage = process.cpuUsage(lastProcess.usage);
+      const elapsedUs = (at - lastProcess.at) * 1000 * os.availableParallelism();
+      if (elapsedUs > 0) observe(Math.min(1, (usage.user + usage.system) / elapsedUs), {});
+      lastProcess = { usage: process.cpuUsage(), at };
+    }),
+    instruments.get('memory_usage_bytes').produce((observe) => {
+      const m = process.memoryUsage();
+      observe(os.totalmem() - os.freemem(), { type: 'used' });
+      observe(m.rss, { type: 'rss' });
+      observe(m.heapUsed, { type: 'heap_used' });
+      observe(m.heapTotal, { type: 'heap_total' });
+      observe(m.external, { type: 'external' });
+    }),
+    instruments.get('memory_total_bytes').produce((observe) => observe(memoryLimit(), {})),
+    instruments.get('disk_io_bytes_total').produce((observe) => {
+      for (const d of readDiskBytes()) observe(d.bytes, { device: d.device, direction: d.direction });
+    }),
+    instruments.get('network_io_bytes_total').produce((observe) => {
+      for (const d of readNetworkBytes()) observe(d.bytes, { device: d.device, direction: d.direction });
+    }),
+    watchDiskPaths(options.diskPaths ?? [process.cwd()], options.meterProvider),
+  ];
+  return () => stops.forEach((stop) => stop());
+}

@@ -1,0 +1,2 @@
+export { observedSeriesProducer } from './observed-producer.js';
+export { catalogViews } from './views.js';

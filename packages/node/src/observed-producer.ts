@@ -1,0 +1,60 @@
+import { ValueType, type MeterProvider } from '@opentelemetry/api';
+import { fluxInstruments, METER_NAME, METER_VERSION, prometheusType, type ObservedFamily } from '@flux-metrics/core';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type CollectionResult,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import { emptyResource } from '@opentelemetry/resources';
+
+const toHrTime = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+
+function toMetricData(family: ObservedFamily<string>, endTime: [number, number]): MetricData | undefined {
+  const points = family.collect();
+  if (points.length === 0) return undefined;
+  const def = family.definition;
+  const descriptor = { name: def.name, description: def.help, unit: def.unit, valueType: ValueType.DOUBLE };
+  const startTime = toHrTime(family.startTime);
+  const dataPoints = points.map((p) => ({ startTime, endTime, attributes: p.attributes, value: p.value }));
+  if (prometheusType(def.kind) === 'gauge' && def.kind !== 'observableUpDownCounter') {
+    return { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints };
+  }
+  return {
+    descriptor,
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.SUM,
+    isMonotonic: def.kind === 'observableCounter',
+    dataPoints,
+  };
+}
+
+/**
+ * Publishes the observed series of flux-metrics (hot-path counters, per-stream gauges) to a reader at
+ * collection time. Add it to every reader: `new PrometheusExporter({ metricProducers: [producer] })`,
+ * `new PeriodicExportingMetricReader({ exporter, metricProducers: [producer] })`.
+ * The provider is resolved lazily, because readers are built before their MeterProvider.
+ */
+export function observedSeriesProducer(getProvider: () => MeterProvider | undefined): MetricProducer {
+  return {
+    async collect(): Promise<CollectionResult> {
+      const provider = getProvider();
+      const metrics: MetricData[] = [];
+      if (provider) {
+        const endTime = toHrTime(Date.now());
+        for (const family of fluxInstruments(provider).observedFamilies()) {
+          const data = toMetricData(family, endTime);
+          if (data) metrics.push(data);
+        }
+      }
+      return {
+        resourceMetrics: {
+          resource: emptyResource(),
+          scopeMetrics: [{ scope: { name: METER_NAME, version: METER_VERSION }, metrics }],
+        },
+        errors: [],
+      };
+    },
+  };
+}

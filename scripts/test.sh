@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: system tools, build, generated-file checks, lint, then every test file under test/.
+# Runs under the repo's own Node (node_modules/.bin/node, Node 24) whatever Node started npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh
+npx tsc -b
+node scripts/gen-metrics-doc.ts --check
+npx eslint .
+files=$(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
+exec node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 $files
