@@ -1,5 +1,11 @@
 import { ValueType, type MeterProvider } from '@opentelemetry/api';
-import { fluxInstruments, METER_NAME, METER_VERSION, prometheusType, type ObservedFamily } from '@flux-metrics/core';
+import {
+  fluxInstruments,
+  METER_NAME,
+  METER_VERSION,
+  prometheusType,
+  type ObservedFamily,
+} from '@flux-metrics/core';
 import {
   AggregationTemporality,
   DataPointType,
@@ -19,7 +25,12 @@ function toMetricData(family: ObservedFamily<string>, endTime: [number, number])
   const startTime = toHrTime(family.startTime);
   const dataPoints = points.map((p) => ({ startTime, endTime, attributes: p.attributes, value: p.value }));
   if (prometheusType(def.kind) === 'gauge' && def.kind !== 'observableUpDownCounter') {
-    return { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints };
+    return {
+      descriptor,
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.GAUGE,
+      dataPoints,
+    };
   }
   return {
     descriptor,

@@ -9,9 +9,11 @@ type Input<N extends string, K extends InstrumentKind, L extends string> = Omit<
 > & { readonly cardinalityLimit?: number };
 
 /** Declares one catalog entry, keeping its literal name, kind and label names in the type. */
-export function defineMetric<const N extends string, const K extends InstrumentKind, const L extends string = never>(
-  input: Input<N, K, L>,
-): MetricDefinition<N, K, L> {
+export function defineMetric<
+  const N extends string,
+  const K extends InstrumentKind,
+  const L extends string = never,
+>(input: Input<N, K, L>): MetricDefinition<N, K, L> {
   const buckets =
     input.kind === 'histogram' ? withObjectiveBoundaries(input.name, input.buckets ?? []) : input.buckets;
   return Object.freeze({

@@ -149,7 +149,10 @@ export const STREAM_METRICS = [
     kind: 'observableGauge',
     unit: '{byte}',
     help: 'Bytes held in a media buffer now, by buffer type (e.g. srt_send, srt_receive).',
-    labels: { type: { kind: 'enum', values: ['srt_send', 'srt_receive', 'rtsp_send', 'recorder'], fallback: 'other' }, stream_name: LABEL.streamName },
+    labels: {
+      type: { kind: 'enum', values: ['srt_send', 'srt_receive', 'rtsp_send', 'recorder'], fallback: 'other' },
+      stream_name: LABEL.streamName,
+    },
     recordedBy: ['srt'],
     origin: 'design: gauges',
     note: 'The design name has no unit word, so the unit is the annotation `{byte}`: the Collector then adds no `_bytes` suffix and both paths agree.',

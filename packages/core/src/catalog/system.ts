@@ -78,7 +78,10 @@ export const SYSTEM_METRICS = [
     kind: 'observableCounter',
     unit: 'By',
     help: 'Bytes received and transmitted by network interfaces (Linux /proc/net/dev).',
-    labels: { device: LABEL.configured, direction: { kind: 'enum', values: ['receive', 'transmit'], fallback: 'other' } },
+    labels: {
+      device: LABEL.configured,
+      direction: { kind: 'enum', values: ['receive', 'transmit'], fallback: 'other' },
+    },
     cardinalityLimit: 200,
     recordedBy: ['core'],
     origin: 'design: system metrics, network I/O',

@@ -22,7 +22,10 @@ export class SelfReport {
 
   overflow(metric: string, label: string): void {
     this.#overflow.add(1, { metric, label });
-    this.#warnOnce(`${metric}/${label}`, `flux-metrics: label ${label} of ${metric} was replaced by a bounded fallback`);
+    this.#warnOnce(
+      `${metric}/${label}`,
+      `flux-metrics: label ${label} of ${metric} was replaced by a bounded fallback`,
+    );
   }
 
   #warnOnce(key: string, message: string): void {
@@ -32,7 +35,10 @@ export class SelfReport {
   }
 }
 
-function create(meter: Meter, name: 'flux_metrics_invalid_measurements_total' | 'flux_metrics_label_overflow_total'): Counter {
+function create(
+  meter: Meter,
+  name: 'flux_metrics_invalid_measurements_total' | 'flux_metrics_label_overflow_total',
+): Counter {
   const def = getMetric(name);
   return meter.createCounter(def.name, { unit: def.unit, description: def.help });
 }

@@ -45,7 +45,10 @@ export function readNetworkBytes(): DeviceBytes[] {
     const colon = line.indexOf(':');
     if (colon === -1) continue;
     const device = line.slice(0, colon).trim();
-    const f = line.slice(colon + 1).trim().split(/\s+/);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     out.push({ device, direction: 'receive', bytes: Number(f[0]) });
     out.push({ device, direction: 'transmit', bytes: Number(f[8]) });
   }
