@@ -12,13 +12,13 @@ export interface Harness {
 }
 
 export function createHarness(): Harness {
-  let provider: MeterProvider | undefined;
+  const ref: { provider?: MeterProvider } = {};
   const exporter = new PrometheusExporter({
     preventServerStart: true,
-    metricProducers: [observedSeriesProducer(() => provider)],
+    metricProducers: [observedSeriesProducer(() => ref.provider)],
   });
-  provider = new MeterProvider({ readers: [exporter], views: catalogViews() });
-  const p = provider;
+  const p = new MeterProvider({ readers: [exporter], views: catalogViews() });
+  ref.provider = p;
   return {
     provider: p,
     exporter,
