@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { MetricDefinition } from '../catalog/types.js';
-import type { LabelGuard } from '../labels/guard.js';
+import { labelLimits, type LabelGuard } from '../labels/guard.js';
 import type { LabelValues } from './guarded.js';
 import { invalidReason, type SelfReport } from './self-report.js';
 
@@ -44,12 +44,19 @@ export class ObservedFamily<L extends string> {
   /** Start of the cumulative counts, in milliseconds since the epoch. */
   readonly startTime = Date.now();
 
+  /** Labels holding stream names: their values are forgotten by the name bound when the series goes. */
+  readonly #streamLabels: string[];
+
   constructor(
     readonly definition: MetricDefinition,
     private readonly guard: LabelGuard,
     private readonly monotonic: boolean,
     private readonly report: SelfReport,
-  ) {}
+  ) {
+    this.#streamLabels = Object.entries(definition.labels)
+      .filter(([, rule]) => rule.kind === 'stream')
+      .map(([name]) => name);
+  }
 
   get name(): string {
     return this.definition.name;
@@ -92,6 +99,9 @@ export class ObservedFamily<L extends string> {
     for (const [key, cell] of this.#cells) {
       if (cell.refs === 0 && now - cell.releasedAt >= retention) {
         this.#cells.delete(key);
+        // The stream-name bound counts live names; another family still using the name re-admits it.
+        for (const label of this.#streamLabels)
+          labelLimits.streamNames.forget(String(cell.attributes[label]));
         continue;
       }
       this.#observe(points, cell.value, cell.attributes);
