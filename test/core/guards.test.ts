@@ -127,6 +127,6 @@ test('route templates bound the HTTP path label', () => {
   assert.equal(table.match('/streams/cam1?x=1'), '/streams/:name');
   assert.equal(table.match('/static/a/b/c.js'), '/static/*');
   assert.equal(table.match('/healthz'), '/healthz');
-  assert.equal(table.match('/streams'), '/{unmatched}');
-  assert.equal(table.match('/streams/a/b'), '/{unmatched}');
+  assert.equal(table.match('/streams'), '_unmatched');
+  assert.equal(table.match('/streams/a/b'), '_unmatched');
 });

@@ -6,7 +6,7 @@ import { RouteTable } from '../labels/route.js';
 export interface HttpMetricsOptions {
   /**
    * Route templates (`/streams/:name`, `/static/*`) that bound the `path` label, or a function that names
-   * the route of a request. Express's `req.route` is used when present; anything else is `/{unmatched}`.
+   * the route of a request. Express's `req.route` is used when present; anything else is `_unmatched`.
    */
   routes?: readonly string[] | ((req: IncomingMessage) => string | undefined);
   meterProvider?: MeterProvider;

@@ -7,7 +7,7 @@ export class RouteTable {
 
   constructor(
     templates: readonly string[],
-    readonly unmatched = '/{unmatched}',
+    readonly unmatched = '_unmatched',
   ) {
     this.#routes = templates.map((template) => ({ template, segments: split(template) }));
   }
