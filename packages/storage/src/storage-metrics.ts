@@ -1,0 +1,162 @@
+import { performance } from 'node:perf_hooks';
+import type { MeterProvider } from '@opentelemetry/api';
+import {
+  fluxInstruments,
+  STORAGE_OPERATIONS,
+  watchDiskPaths,
+  type BoundInstrument,
+  type Cell,
+  type FluxInstruments,
+} from '@flux-metrics/core';
+import { errnoType, type ErrnoType } from './errno.js';
+
+export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
+
+export interface StorageMetricsOptions {
+  /** Operator-chosen name of the storage volume, the `volume` label (default `default`). */
+  readonly volume?: string;
+  /** Paths whose filesystem is published as `disk_usage_ratio{path}` and `disk_free_bytes{path}`. */
+  readonly diskPaths?: readonly string[];
+  /**
+   * Time one read and one write in this many (default 16; 1 times every one). Bytes are always counted;
+   * open, sync, close, stat and unlink are always timed.
+   */
+  readonly latencySampleEvery?: number;
+  /** Default: the global MeterProvider, resolved when `storageMetrics()` is called. */
+  readonly meterProvider?: MeterProvider;
+}
+
+/** Returned by `startRead`/`startWrite`: a start time when this operation is sampled, otherwise -1. */
+export type IoStart = number;
+
+export const DEFAULT_LATENCY_SAMPLE_EVERY = 16;
+
+/**
+ * The storage metrics of one volume. The wrappers call it around every operation; the hot path (one read
+ * or write) is a countdown and a field increment, plus a timed histogram record on sampled operations.
+ */
+export class StorageMetrics {
+  readonly volume: string;
+  readonly #instruments: FluxInstruments;
+  readonly #written: Cell;
+  readonly #read: Cell;
+  readonly #latency: Record<StorageOperation, BoundInstrument>;
+  readonly #errors = new Map<ErrnoType, BoundInstrument>();
+  readonly #segmentsOpened: BoundInstrument;
+  readonly #segmentsCompleted: BoundInstrument;
+  readonly #segmentSize: BoundInstrument;
+  readonly #segmentDuration: BoundInstrument;
+  readonly #snapshots: BoundInstrument;
+  readonly #retentionDeletions: BoundInstrument;
+  readonly #stopDiskWatch: () => void;
+  readonly #sampleEvery: number;
+  #untilWriteSample = 1;
+  #untilReadSample = 1;
+  #closed = false;
+
+  constructor(options: StorageMetricsOptions = {}) {
+    this.volume = options.volume ?? 'default';
+    const every = options.latencySampleEvery ?? DEFAULT_LATENCY_SAMPLE_EVERY;
+    this.#sampleEvery = Number.isInteger(every) && every >= 1 ? every : DEFAULT_LATENCY_SAMPLE_EVERY;
+    const instruments = fluxInstruments(options.meterProvider);
+    this.#instruments = instruments;
+    const labels = { volume: this.volume };
+    this.#written = instruments.get('storage_written_bytes_total').cell(labels);
+    this.#read = instruments.get('storage_read_bytes_total').cell(labels);
+    const latency = instruments.get('storage_io_duration_seconds');
+    this.#latency = Object.fromEntries(
+      STORAGE_OPERATIONS.map((operation) => [operation, latency.bind({ operation, ...labels })]),
+    ) as Record<StorageOperation, BoundInstrument>;
+    this.#segmentsOpened = instruments.get('recording_segments_opened_total').bind(labels);
+    this.#segmentsCompleted = instruments.get('recording_segments_completed_total').bind(labels);
+    this.#segmentSize = instruments.get('recording_segment_size_bytes').bind(labels);
+    this.#segmentDuration = instruments.get('recording_segment_duration_seconds').bind(labels);
+    this.#snapshots = instruments.get('snapshots_total').bind(labels);
+    this.#retentionDeletions = instruments.get('recording_retention_deletions_total').bind(labels);
+    const paths = options.diskPaths ?? [];
+    this.#stopDiskWatch = paths.length > 0 ? watchDiskPaths(paths, options.meterProvider) : () => {};
+  }
+
+  /** Call before a write; pass the result to `wrote` or `failed`. */
+  startWrite(): IoStart {
+    if (--this.#untilWriteSample > 0) return -1;
+    this.#untilWriteSample = this.#sampleEvery;
+    return performance.now();
+  }
+
+  /** A write of `bytes` bytes finished. */
+  wrote(bytes: number, start: IoStart): void {
+    this.#written.value += bytes;
+    if (start >= 0) this.#latency.write.record((performance.now() - start) / 1000);
+  }
+
+  /** Call before a read; pass the result to `readBytes` or `failed`. */
+  startRead(): IoStart {
+    if (--this.#untilReadSample > 0) return -1;
+    this.#untilReadSample = this.#sampleEvery;
+    return performance.now();
+  }
+
+  /** A read of `bytes` bytes finished. */
+  readBytes(bytes: number, start: IoStart): void {
+    this.#read.value += bytes;
+    if (start >= 0) this.#latency.read.record((performance.now() - start) / 1000);
+  }
+
+  /** Runs a whole-file operation (open, sync, close, stat, unlink), timing it and counting its errno. */
+  async timed<T>(operation: StorageOperation, run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await run();
+    } catch (error) {
+      this.failed(error);
+      throw error;
+    } finally {
+      this.#latency[operation].record((performance.now() - start) / 1000);
+    }
+  }
+
+  /** Counts a failed operation in `errors_total{component="storage"}` when it came from the filesystem. */
+  failed(error: unknown): void {
+    const type = errnoType(error);
+    if (type === undefined) return;
+    let counter = this.#errors.get(type);
+    if (!counter) {
+      counter = this.#instruments.get('errors_total').bind({ component: 'storage', type });
+      this.#errors.set(type, counter);
+    }
+    counter.record(1);
+  }
+
+  segmentOpened(): void {
+    this.#segmentsOpened.record(1);
+  }
+
+  segmentCompleted(sizeBytes: number, durationSeconds: number): void {
+    this.#segmentsCompleted.record(1);
+    this.#segmentSize.record(sizeBytes);
+    this.#segmentDuration.record(durationSeconds);
+  }
+
+  snapshotWritten(): void {
+    this.#snapshots.record(1);
+  }
+
+  retentionDeleted(): void {
+    this.#retentionDeletions.record(1);
+  }
+
+  /** Stops the disk-usage series; the byte counters stay exported for the retention time, then go. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stopDiskWatch();
+    this.#instruments.get('storage_written_bytes_total').release(this.#written);
+    this.#instruments.get('storage_read_bytes_total').release(this.#read);
+  }
+}
+
+/** The storage metrics of one volume (see `StorageMetricsOptions`). */
+export function storageMetrics(options?: StorageMetricsOptions): StorageMetrics {
+  return new StorageMetrics(options);
+}

@@ -1,0 +1,69 @@
+import type { Readable, Writable } from 'node:stream';
+import { byteLength } from './byte-length.js';
+import { replaceMethod } from './patch.js';
+import type { StorageMetrics } from './storage-metrics.js';
+
+type Callback = (error?: Error | null) => void;
+type Chunk = { chunk: unknown; encoding: BufferEncoding };
+
+/**
+ * Meters a writable stream in place (e.g. `fs.createWriteStream(path)`) and returns it. Bytes are counted
+ * when the stream's own `_write`/`_writev` reports success, so they are bytes the sink took, not bytes
+ * queued; errors are counted where the stream is destroyed and reach the caller unchanged.
+ * Do not use it on a stream made by a metered FileHandle: the handle already counts it.
+ */
+export function instrumentWritable<W extends Writable>(stream: W, metrics: StorageMetrics): W {
+  replaceMethod(stream, '_write', (original) => (chunk, encoding, callback) => {
+    const start = metrics.startWrite();
+    return original(chunk, encoding, (error?: Error | null) => {
+      if (!error) metrics.wrote(byteLength(chunk, encoding as BufferEncoding), start);
+      (callback as Callback)(error);
+    });
+  });
+  replaceMethod(stream, '_writev', (original) => (chunks, callback) => {
+    const start = metrics.startWrite();
+    return original(chunks, (error?: Error | null) => {
+      if (!error) {
+        let bytes = 0;
+        for (const c of chunks as Chunk[]) bytes += byteLength(c.chunk, c.encoding);
+        metrics.wrote(bytes, start);
+      }
+      (callback as Callback)(error);
+    });
+  });
+  countDestroyError(stream, metrics);
+  return stream;
+}
+
+/**
+ * Meters a readable stream in place (e.g. `fs.createReadStream(path)`) and returns it. Bytes are counted
+ * as the stream pushes them; no listener is added, so flowing mode and backpressure are untouched.
+ * Do not use it on a stream made by a metered FileHandle: the handle already counts it.
+ */
+export function instrumentReadable<R extends Readable>(stream: R, metrics: StorageMetrics): R {
+  let start = -1;
+  replaceMethod(stream, '_read', (original) => (size) => {
+    start = metrics.startRead();
+    return original(size);
+  });
+  replaceMethod(stream, 'push', (original) => (chunk, encoding) => {
+    if (chunk !== null && chunk !== undefined) {
+      metrics.readBytes(byteLength(chunk, encoding as BufferEncoding), start);
+      start = -1;
+    }
+    return original(chunk, encoding);
+  });
+  countDestroyError(stream, metrics);
+  return stream;
+}
+
+/** Every stream error ends in `_destroy(error, callback)`, including open and close failures. */
+function countDestroyError(stream: Readable | Writable, metrics: StorageMetrics): void {
+  replaceMethod(stream, '_destroy', (original) => (error, callback) => {
+    if (error) metrics.failed(error);
+    return original(error, (closeError?: Error | null) => {
+      if (closeError && closeError !== error) metrics.failed(closeError);
+      (callback as Callback)(closeError);
+    });
+  });
+}
