@@ -1,0 +1,30 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** Credentials a scraper must send: a bearer token, or a basic-auth user and password. */
+export type ScrapeAuth =
+  { readonly bearerToken: string } | { readonly username: string; readonly password: string };
+
+/** Compares secrets in constant time: hashing first gives both sides the same length. */
+function sameSecret(given: string, expected: Buffer): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+}
+
+/**
+ * Returns a check of a request's Authorization header against the configured credentials, and the
+ * WWW-Authenticate challenge to send when it fails.
+ */
+export function createAuthCheck(auth: ScrapeAuth): {
+  check: (req: IncomingMessage) => boolean;
+  challenge: string;
+} {
+  const isBearer = 'bearerToken' in auth;
+  const expected = isBearer
+    ? `Bearer ${auth.bearerToken}`
+    : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  const expectedHash = createHash('sha256').update(expected).digest();
+  return {
+    check: (req) => sameSecret(req.headers.authorization ?? '', expectedHash),
+    challenge: isBearer ? 'Bearer realm="metrics"' : 'Basic realm="metrics", charset="UTF-8"',
+  };
+}

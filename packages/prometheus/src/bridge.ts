@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { createAuthCheck, type ScrapeAuth } from './auth.js';
+import { ExpositionRenderer, type ExpositionOptions } from './scrape.js';
+
+const gzipAsync = promisify(gzip);
+
+/** The Prometheus text format 0.0.4, which the OTel serializer writes. */
+export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+export interface PrometheusBridgeOptions extends ExpositionOptions {
+  /** Path of the scrape endpoint (default `/metrics`). */
+  metricsPath?: string;
+  /** Path of the liveness endpoint, never behind auth (default `/healthz`). */
+  healthPath?: string;
+  /** Credentials required on the scrape endpoint (default: none). */
+  auth?: ScrapeAuth;
+  /** Gzip the scrape when the scraper accepts it (default true). */
+  gzip?: boolean;
+}
+
+export interface ListenOptions {
+  /** Interface to bind (default `127.0.0.1`: only local scrapers; use `0.0.0.0` in containers). */
+  host?: string;
+  /** Port (default 9464; 0 picks a free one). */
+  port?: number;
+}
+
+type Next = (err?: unknown) => void;
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  if (!header) return false;
+  return String(header)
+    .split(',')
+    .some((part) => {
+      const [coding, ...params] = part.trim().split(';');
+      if (coding?.trim().toLowerCase() !== 'gzip' && coding?.trim() !== '*') return false;
+      return !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+    });
+}
+
+/**
+ * Prometheus exposition for a flux-metrics MeterProvider: add `bridge.reader` to the provider's readers,
+ * then serve it standalone (`listen()`) or from an existing server (`handle`, `middleware`).
+ */
+export class PrometheusBridge {
+  readonly #renderer: ExpositionRenderer;
+  readonly #metricsPath: string;
+  readonly #healthPath: string;
+  readonly #gzip: boolean;
+  readonly #auth: ReturnType<typeof createAuthCheck> | undefined;
+  #server: Server | undefined;
+
+  constructor(options: PrometheusBridgeOptions = {}) {
+    this.#renderer = new ExpositionRenderer(options);
+    this.#metricsPath = options.metricsPath ?? '/metrics';
+    this.#healthPath = options.healthPath ?? '/healthz';
+    this.#gzip = options.gzip ?? true;
+    this.#auth = options.auth ? createAuthCheck(options.auth) : undefined;
+  }
+
+  /** The MetricReader to pass in `new MeterProvider({ readers: [bridge.reader] })`. */
+  get reader(): ExpositionRenderer['reader'] {
+    return this.#renderer.reader;
+  }
+
+  /** Renders one scrape without HTTP (tests, benchmarks, custom transports). */
+  scrape(): ReturnType<ExpositionRenderer['render']> {
+    return this.#renderer.render();
+  }
+
+  /**
+   * Serves the request if it is for the metrics or health path and returns true; returns false (and writes
+   * nothing) otherwise. Use from a `node:http` request listener.
+   */
+  handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = pathOf(req.url);
+    if (path === this.#healthPath) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok\n');
+      return true;
+    }
+    if (path !== this.#metricsPath) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return true;
+    }
+    if (this.#auth && !this.#auth.check(req)) {
+      res.writeHead(401, { 'www-authenticate': this.#auth.challenge }).end();
+      return true;
+    }
+    void this.#respond(req, res);
+    return true;
+  };
+
+  /** Connect/express-style middleware: serves its paths, passes everything else to `next`. */
+  middleware = (req: IncomingMessage, res: ServerResponse, next?: Next): void => {
+    if (!this.handle(req, res)) next?.();
+  };
+
+  /** Starts a standalone server (default `127.0.0.1:9464`); resolves with the bound address. */
+  async listen(options: ListenOptions = {}): Promise<AddressInfo> {
+    if (this.#server) throw new Error('flux-metrics: the Prometheus bridge is already listening');
+    const server = createServer((req, res) => {
+      if (!this.handle(req, res)) res.writeHead(404).end();
+    });
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 9464, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    // Metrics never keep a process alive on their own.
+    server.unref();
+    return server.address() as AddressInfo;
+  }
+
+  /** Stops the standalone server (if any) and the reader. */
+  async shutdown(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  async #respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const { text } = await this.#renderer.render();
+      const headers: Record<string, string> = { 'content-type': CONTENT_TYPE, vary: 'Accept-Encoding' };
+      let body: string | Buffer = text;
+      if (this.#gzip && acceptsGzip(req)) {
+        // zlib runs on the thread pool, off the event loop that also carries media.
+        body = await gzipAsync(text);
+        headers['content-encoding'] = 'gzip';
+      }
+      headers['content-length'] = String(Buffer.byteLength(body));
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (err) {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`# flux-metrics: scrape failed: ${String(err)}\n`);
+    }
+  }
+}
