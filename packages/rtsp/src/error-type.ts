@@ -1,0 +1,27 @@
+import type { ErrorType } from '@flux-metrics/core';
+
+/** The bounded errors_total type of an RTSP status code, or undefined for success and redirects. */
+export function errorTypeOfStatus(status: number): ErrorType | undefined {
+  if (status < 400) return undefined;
+  switch (status) {
+    case 401:
+    case 403:
+    case 407:
+      return 'auth';
+    case 404:
+    case 454: // Session Not Found
+      return 'not_found';
+    case 408:
+      return 'timeout';
+    case 453: // Not Enough Bandwidth
+    case 503:
+      return 'overload';
+    case 461: // Unsupported Transport
+    case 501:
+    case 505:
+    case 551:
+      return 'unsupported';
+    default:
+      return status >= 500 ? 'internal' : 'protocol';
+  }
+}
