@@ -43,7 +43,10 @@ describe('PrometheusBridge standalone server', () => {
     assert.equal(res.headers['content-type'], CONTENT_TYPE);
     assert.equal(res.headers['content-encoding'], undefined);
     const text = res.body.toString();
-    assert.match(text, /^errors_total\{type="timeout",component="rtsp",otel_scope_name="flux-metrics".*\} 3$/m);
+    assert.match(
+      text,
+      /^errors_total\{type="timeout",component="rtsp",otel_scope_name="flux-metrics".*\} 3$/m,
+    );
     assert.match(text, /^bytes_sent_total\{protocol="srt",stream_name="cam1".*\} 1234$/m);
     assert.match(text, /^target_info\{/m);
   });
@@ -99,7 +102,9 @@ describe('PrometheusBridge auth', () => {
     const { port } = await bridge.listen({ port: 0 });
     try {
       const url = `http://127.0.0.1:${port}/metrics`;
-      const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+      const basic = (u: string, p: string) => ({
+        authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`,
+      });
       assert.equal((await httpGet(url, basic('prom', 'nope'))).status, 401);
       assert.equal((await httpGet(url, basic('prom', 'pw'))).status, 200);
     } finally {

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startChild, waitFor, type Child } from './processes.ts';
+
+export interface ScrapeJob {
+  job_name: string;
+  target: string;
+  labels: Record<string, string>;
+  honor_labels?: boolean;
+}
+
+export type Labels = Record<string, string>;
+
+/** A real Prometheus (Debian package) on a free port with a temporary config and storage directory. */
+export interface PrometheusServer {
+  readonly url: string;
+  /** Instant PromQL query; returns the vector's samples. */
+  query(promql: string): Promise<{ metric: Labels; value: number }[]>;
+  /** Every series matching a selector seen in the last `lookbackSeconds`. */
+  series(selector: string, lookbackSeconds?: number): Promise<Labels[]>;
+  stop(): Promise<void>;
+}
+
+interface ApiResponse<T> {
+  status: string;
+  data: T;
+  error?: string;
+}
+
+async function api<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as ApiResponse<T>;
+  if (body.status !== 'success') throw new Error(`${url}: ${body.error ?? res.status}`);
+  return body.data;
+}
+
+export async function startPrometheus(jobs: ScrapeJob[]): Promise<PrometheusServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'flux-prom-'));
+  const port = await freePort();
+  const config = {
+    global: { scrape_interval: '1s', scrape_timeout: '1s' },
+    scrape_configs: jobs.map((j) => ({
+      job_name: j.job_name,
+      honor_labels: j.honor_labels ?? false,
+      static_configs: [{ targets: [j.target], labels: j.labels }],
+    })),
+  };
+  // JSON is YAML: no YAML library needed.
+  writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
+  let child: Child | undefined = startChild('prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-remote-write-receiver',
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await child?.stop('SIGTERM');
+    child = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      'Prometheus ready',
+      async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
+      30_000,
+    );
+  } catch (err) {
+    const log = child?.output() ?? '';
+    await stop();
+    throw new Error(`${String(err)}\n${log}`);
+  }
+  return {
+    url,
+    async query(promql) {
+      const data = await api<{ result: { metric: Labels; value: [number, string] }[] }>(
+        `${url}/api/v1/query?query=${encodeURIComponent(promql)}`,
+      );
+      return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    },
+    series(selector, lookbackSeconds = 60) {
+      const start = Date.now() / 1000 - lookbackSeconds;
+      return api<Labels[]>(`${url}/api/v1/series?match[]=${encodeURIComponent(selector)}&start=${start}`);
+    },
+    stop,
+  };
+}
