@@ -1,0 +1,141 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { parseExporters, readEnvConfig } from '@flux-metrics/node';
+import { freePort } from './processes.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('OTEL_* configuration', () => {
+  it('reads OTEL_METRICS_EXPORTER as prometheus (default) | otlp | both | none', () => {
+    assert.deepEqual(parseExporters(undefined), ['prometheus']);
+    assert.deepEqual(parseExporters(''), ['prometheus']);
+    assert.deepEqual(parseExporters('otlp'), ['otlp']);
+    assert.deepEqual(parseExporters('both'), ['prometheus', 'otlp']);
+    assert.deepEqual(parseExporters('prometheus, OTLP'), ['prometheus', 'otlp']);
+    assert.deepEqual(parseExporters('none'), []);
+    assert.deepEqual(parseExporters('console'), [], 'unsupported values are ignored, not defaulted');
+  });
+
+  it('reads protocol, interval, timeout (clamped) and the Prometheus address', () => {
+    const config = readEnvConfig({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_METRIC_EXPORT_INTERVAL: '5000',
+      OTEL_METRIC_EXPORT_TIMEOUT: '30000',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '0.0.0.0',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '9999',
+    });
+    assert.equal(config.otlpProtocol, 'grpc');
+    assert.equal(config.exportIntervalMillis, 5000);
+    assert.equal(config.exportTimeoutMillis, 5000);
+    assert.equal(config.prometheusHost, '0.0.0.0');
+    assert.equal(config.prometheusPort, 9999);
+    const metricsSpecific = readEnvConfig({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json',
+    });
+    assert.equal(metricsSpecific.otlpProtocol, 'http/json');
+    const defaults = readEnvConfig({ OTEL_METRIC_EXPORT_INTERVAL: 'soon' });
+    assert.equal(defaults.exportIntervalMillis, 60_000);
+    assert.equal(defaults.otlpProtocol, 'http/protobuf');
+    assert.equal(defaults.prometheusHost, '127.0.0.1');
+    assert.equal(readEnvConfig({ OTEL_SDK_DISABLED: 'true' }).disabled, true);
+  });
+});
+
+/** A stand-in OTLP/HTTP receiver that records the paths it was sent. */
+describe('node --import @flux-metrics/node/register', () => {
+  let server: Server;
+  let port = 0;
+  const received: string[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      received.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function runApp(mode: string, env: Record<string, string> = {}) {
+    const child = spawn(
+      process.execPath,
+      ['--import', '@flux-metrics/node/register', 'test/export/fixtures/exit-app.ts'],
+      {
+        cwd: repo,
+        env: {
+          PATH: process.env.PATH,
+          EXIT_MODE: mode,
+          OTEL_METRICS_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+          // Far longer than the app lives: whatever arrives was pushed by the exit flush.
+          OTEL_METRIC_EXPORT_INTERVAL: '600000',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    return new Promise<{ code: number | null; signal: string | null; output: string; ms: number }>(
+      (resolve) => {
+        const started = Date.now();
+        child.on('exit', (code, signal) => {
+          clearTimeout(killer);
+          resolve({ code, signal, output, ms: Date.now() - started });
+        });
+      },
+    );
+  }
+
+  it('flushes on SIGTERM and then ends the way SIGTERM would without it', async () => {
+    received.length = 0;
+    const result = await runApp('signal');
+    assert.equal(result.signal, 'SIGTERM', result.output);
+    assert.deepEqual(received, ['/v1/metrics'], 'one metrics push, no traces or logs');
+  });
+
+  it('flushes on SIGTERM but leaves exiting to the app that handles SIGTERM itself', async () => {
+    received.length = 0;
+    const result = await runApp('own-handler');
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /app handled SIGTERM/);
+    assert.deepEqual(received, ['/v1/metrics']);
+  });
+
+  it('flushes on beforeExit when the app simply ends', async () => {
+    received.length = 0;
+    const result = await runApp('natural');
+    assert.equal(result.code, 0, result.output);
+    assert.deepEqual(received, ['/v1/metrics']);
+  });
+
+  it('an unreachable collector neither crashes the app nor holds up its exit for long', async () => {
+    const closed = await freePort();
+    const result = await runApp('run-then-exit', {
+      RUN_MS: '2000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closed}`,
+      OTEL_METRIC_EXPORT_INTERVAL: '100',
+    });
+    assert.equal(result.code, 0, result.output);
+    // 2 s of work plus at most the 5 s shutdown deadline (and process start-up).
+    assert.ok(result.ms < 12_000, `exited after ${result.ms} ms`);
+  });
+
+  it('OTEL_METRICS_EXPORTER=none starts nothing', async () => {
+    received.length = 0;
+    const metricsPort = await freePort();
+    const result = await runApp('natural', {
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.deepEqual(received, []);
+  });
+});
