@@ -25,3 +25,11 @@ export function errorTypeOfStatus(status: number): ErrorType | undefined {
       return status >= 500 ? 'internal' : 'protocol';
   }
 }
+
+/** The bounded errors_total type of the error a socket was destroyed with. */
+export function errorTypeOfSocketError(error: unknown): ErrorType {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection_reset';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  return 'network';
+}

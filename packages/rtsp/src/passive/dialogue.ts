@@ -1,4 +1,5 @@
 import type { StopReason } from '@flux-metrics/core';
+import { errorTypeOfSocketError } from '../error-type.js';
 import type { RtspConnectionObserver, RtspRequestTimer } from '../connection.js';
 import type { RtspSessionObserver } from '../session.js';
 import { requestLine, responseStatus, sessionId, type RtspMessage } from '../wire/message.js';
@@ -89,10 +90,11 @@ export class RtspDialogue {
     this.#checkParser(this.#fromServer);
   }
 
-  /** The socket closed: open sessions end with `reason`, the connection is counted closed. */
-  close(reason: StopReason): void {
+  /** The socket closed, after `error` if it was destroyed by one: sessions end, the connection is closed. */
+  close(error?: unknown): void {
+    const reason = error === undefined ? 'disconnected' : 'error';
     for (const id of [...this.#sessions.keys()]) this.#endSession(id, reason);
-    if (reason === 'error') this.#connection.error('network');
+    if (error !== undefined) this.#connection.error(errorTypeOfSocketError(error));
     this.#connection.close(reason);
   }
 

@@ -96,7 +96,15 @@ export function instrumentRtspServer(
       (b) => dialogue.fromClient(b),
       (b) => dialogue.fromServer(b),
     );
-    socket.once('close', (hadError) => dialogue.close(hadError ? 'error' : 'disconnected'));
+    let failure: unknown;
+    const destroy = socket.destroy;
+    socket.destroy = function (this: Socket, error?: Error) {
+      failure ??= error; // node destroys a socket with the error that ended it (ECONNRESET, EPIPE …)
+      return destroy.call(this, error);
+    };
+    socket.once('close', (hadError) =>
+      dialogue.close(hadError ? (failure ?? new Error('closed')) : undefined),
+    );
   };
   server.prependListener('connection', onConnection);
 

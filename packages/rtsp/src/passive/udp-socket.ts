@@ -1,4 +1,5 @@
 import type { RemoteInfo, Socket } from 'node:dgram';
+import type { RtspSessionObserver } from '../session.js';
 import type { UdpEndpoints } from './udp-endpoints.js';
 
 type SendArgs = Parameters<Socket['send']>;
@@ -15,11 +16,22 @@ function byteLength(message: unknown): number {
  * received is unchanged. Returns the function that stops observing.
  */
 export function observeUdpSocket(socket: Socket, endpoints: UdpEndpoints): () => void {
+  // Listeners run in order: ours first, the server's, then `onHandled`, which times the server's handling.
+  let handled: RtspSessionObserver | undefined;
+  let handling = 0;
   const onMessage = (message: Buffer, from: RemoteInfo) => {
     const flow = endpoints.find(from.address, from.port);
     if (flow === undefined) return;
-    if (flow.rtcp) flow.track.session.rtcpReceived(message, flow.track.clockRate);
-    else flow.track.session.rtpReceived(message.length);
+    const session = flow.track.session;
+    if (flow.rtcp) return session.rtcpReceived(message, flow.track.clockRate);
+    session.rtpReceived(message.length);
+    handling = session.processingStarted();
+    if (handling !== 0) handled = session;
+  };
+  const onHandled = () => {
+    if (handled === undefined) return;
+    handled.processingEnded(handling);
+    handled = undefined;
   };
 
   const countSent = (args: SendArgs) => {
@@ -49,9 +61,11 @@ export function observeUdpSocket(socket: Socket, endpoints: UdpEndpoints): () =>
     return Reflect.apply(send, this, args) as void;
   } as Socket['send'];
   socket.prependListener('message', onMessage);
+  socket.on('message', onHandled);
 
   return () => {
     socket.off('message', onMessage);
+    socket.off('message', onHandled);
     socket.send = send;
   };
 }
