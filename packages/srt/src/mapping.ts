@@ -65,7 +65,8 @@ export interface GaugeMapping {
   readonly read: (stats: SrtStats) => number | undefined;
   readonly side: Side;
   readonly combine: Combine;
-  readonly labels?: { readonly direction: 'send' | 'receive' } | { readonly type: 'srt_send' | 'srt_receive' };
+  readonly labels?:
+    { readonly direction: 'send' | 'receive' } | { readonly type: 'srt_send' | 'srt_receive' };
 }
 
 const field = (name: keyof SrtStats & string) => (s: SrtStats) => s[name];
@@ -80,7 +81,12 @@ const RECEIVE = { direction: 'receive' } as const;
 export const GAUGES: readonly GaugeMapping[] = [
   { metric: 'srt_rtt_seconds', read: msToSeconds('msRTT'), side: 'both', combine: 'max' },
   { metric: 'srt_bandwidth_estimate_mbps', read: field('mbpsBandwidth'), side: 'both', combine: 'max' },
-  { metric: 'srt_congestion_window_packets', read: field('pktCongestionWindow'), side: 'send', combine: 'sum' },
+  {
+    metric: 'srt_congestion_window_packets',
+    read: field('pktCongestionWindow'),
+    side: 'send',
+    combine: 'sum',
+  },
   { metric: 'srt_flight_size_packets', read: field('pktFlightSize'), side: 'send', combine: 'sum' },
   { metric: 'srt_rate_mbps', read: field('mbpsSendRate'), side: 'send', combine: 'sum', labels: SEND },
   { metric: 'srt_rate_mbps', read: field('mbpsRecvRate'), side: 'receive', combine: 'sum', labels: RECEIVE },
@@ -120,7 +126,13 @@ export const GAUGES: readonly GaugeMapping[] = [
     combine: 'max',
     labels: RECEIVE,
   },
-  { metric: 'buffer_size', read: field('byteSndBuf'), side: 'send', combine: 'sum', labels: { type: 'srt_send' } },
+  {
+    metric: 'buffer_size',
+    read: field('byteSndBuf'),
+    side: 'send',
+    combine: 'sum',
+    labels: { type: 'srt_send' },
+  },
   {
     metric: 'buffer_size',
     read: field('byteRcvBuf'),

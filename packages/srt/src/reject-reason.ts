@@ -34,7 +34,10 @@ export function srtRejectReason(reason: string | number): SrtRejectReason {
     const known = code < SRT_REJECT_REASONS.length - 1 ? SRT_REJECT_REASONS[code] : undefined;
     return known ?? 'unknown';
   }
-  const name = reason.trim().toLowerCase().replace(/^srt_rej_/, '');
+  const name = reason
+    .trim()
+    .toLowerCase()
+    .replace(/^srt_rej_/, '');
   if ((SRT_REJECT_REASONS as readonly string[]).includes(name)) return name as SrtRejectReason;
   for (const [pattern, value] of REASON_TEXTS) if (pattern.test(reason)) return value;
   return 'unknown';

@@ -52,7 +52,8 @@ export class StreamGroup {
     for (const c of this.connections) {
       const v = c.gauges[i];
       if (v === undefined) continue;
-      combined = combined === undefined ? v : mapping.combine === 'sum' ? combined + v : Math.max(combined, v);
+      combined =
+        combined === undefined ? v : mapping.combine === 'sum' ? combined + v : Math.max(combined, v);
     }
     if (combined === undefined) return;
     const cell = (this.#cells[i] ??= this.instruments

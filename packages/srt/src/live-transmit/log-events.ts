@@ -11,7 +11,8 @@ export type SrtLiveTransmitLogEvent =
   | { readonly kind: 'closing' };
 
 const CALLER_REJECTED = /REJECT reported from HS processing: (.+?)(?: - not processing further)?$/;
-const LISTENER_REJECTED = /connection rejected due to: .*?(?:ERROR:([A-Z]+)|- (.+))$/;
+const LISTENER_REJECTED = /connection rejected due to: (.+)$/;
+const REJECT_NAME = /ERROR:([A-Z]+)/;
 
 /** Parses one stderr line; undefined for lines that carry no connection event. */
 export function parseLogLine(line: string): SrtLiveTransmitLogEvent | undefined {
@@ -23,7 +24,9 @@ export function parseLogLine(line: string): SrtLiveTransmitLogEvent | undefined 
   const caller = CALLER_REJECTED.exec(line);
   if (caller) return { kind: 'caller-rejected', reason: caller[1]! };
   const listener = LISTENER_REJECTED.exec(line);
-  if (listener) return { kind: 'listener-rejected', reason: listener[1] ?? listener[2] ?? 'unknown' };
+  if (listener) {
+    return { kind: 'listener-rejected', reason: REJECT_NAME.exec(listener[1]!)?.[1] ?? listener[1]! };
+  }
   if (line.includes('REQUESTED INTERRUPT')) return { kind: 'interrupted' };
   if (line.includes('DESTROYING CONNECTION')) return { kind: 'closing' };
   return undefined;

@@ -169,7 +169,8 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
     if (current.socketId !== undefined) {
       this.#recentlyClosed.set(current.socketId, current.connection);
       const oldest = this.#recentlyClosed.keys().next().value;
-      if (this.#recentlyClosed.size > RECENTLY_CLOSED && oldest !== undefined) this.#recentlyClosed.delete(oldest);
+      if (this.#recentlyClosed.size > RECENTLY_CLOSED && oldest !== undefined)
+        this.#recentlyClosed.delete(oldest);
     }
     this.emit('stopped', reason);
   }

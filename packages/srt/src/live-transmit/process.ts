@@ -67,7 +67,9 @@ export function srtLiveTransmitArgs(options: SrtLiveTransmitStartOptions): strin
 export function startSrtLiveTransmit(options: SrtLiveTransmitStartOptions): Promise<SrtLiveTransmitProcess> {
   if (options.output.startsWith('file://con')) {
     return Promise.reject(
-      new TypeError('startSrtLiveTransmit needs stdout for statistics: use attachSrtLiveTransmit with -statsout'),
+      new TypeError(
+        'startSrtLiveTransmit needs stdout for statistics: use attachSrtLiveTransmit with -statsout',
+      ),
     );
   }
   const binary = options.binary ?? 'srt-live-transmit';

@@ -1,0 +1,224 @@
+import { describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createSrtMetrics,
+  SrtLiveTransmitNotFoundError,
+  startSrtLiveTransmit,
+  type SrtLiveTransmitProcess,
+  type SrtLiveTransmitStartOptions,
+} from '@flux-metrics/srt';
+import { createHarness, type Harness } from '../support/harness.ts';
+import { sample } from './exposition.ts';
+import { LossyRelay } from './support/lossy-relay.ts';
+import { freeUdpPort, sendDatagrams, UdpSink, waitFor } from './support/udp.ts';
+
+/**
+ * Real srt-live-transmit (Debian srt-tools) on loopback:
+ *   UDP source → srt-live-transmit caller → LossyRelay → srt-live-transmit listener → UDP sink.
+ * Each side has its own MeterProvider, as two servers would.
+ */
+
+interface Side {
+  readonly harness: Harness;
+  readonly process: SrtLiveTransmitProcess;
+  scrape(): Promise<string>;
+}
+
+interface Pipeline {
+  readonly listener: Side;
+  readonly caller: Side;
+  readonly relay: LossyRelay;
+  readonly sink: UdpSink;
+  readonly sourcePort: number;
+}
+
+type SideOptions = Partial<SrtLiveTransmitStartOptions>;
+
+async function startSide(t: TestContext, options: SrtLiveTransmitStartOptions): Promise<Side> {
+  const harness = createHarness();
+  const process = await startSrtLiveTransmit({
+    ...options,
+    metrics: createSrtMetrics({ meterProvider: harness.provider }),
+  });
+  t.after(async () => {
+    await process.stop(500);
+    await harness.shutdown();
+  });
+  return { harness, process, scrape: () => harness.scrape() };
+}
+
+async function startPipeline(
+  t: TestContext,
+  dropEvery: number,
+  sides: { listener?: SideOptions; caller?: SideOptions; srtQuery?: string } = {},
+): Promise<Pipeline> {
+  const sink = await UdpSink.start();
+  t.after(() => sink.close());
+  const listenPort = await freeUdpPort();
+  const relay = await LossyRelay.start(listenPort, dropEvery);
+  t.after(() => relay.close());
+  const sourcePort = await freeUdpPort();
+  const query = sides.srtQuery ?? '';
+  const listener = await startSide(t, {
+    input: `srt://127.0.0.1:${listenPort}?mode=listener&latency=120${query}`,
+    output: `udp://127.0.0.1:${sink.port}`,
+    streamName: 'cam1',
+    statsEveryPackets: 50,
+    ...sides.listener,
+  });
+  const caller = await startSide(t, {
+    input: `udp://127.0.0.1:${sourcePort}`,
+    output: `srt://127.0.0.1:${relay.port}?mode=caller&latency=120${query}`,
+    streamName: 'cam1',
+    statsEveryPackets: 50,
+    ...sides.caller,
+  });
+  return { listener, caller, relay, sink, sourcePort };
+}
+
+/** Sends until both sides report an established connection (the caller connects on its first datagram). */
+async function connect(p: Pipeline): Promise<void> {
+  const connected = () =>
+    p.listener.process.monitor.connection !== undefined && p.caller.process.monitor.connection !== undefined;
+  await waitFor('an established SRT connection', async () => {
+    if (!connected()) await sendDatagrams(p.sourcePort, 3);
+    return connected();
+  });
+}
+
+const CAM = { stream_name: 'cam1', protocol: 'srt' };
+const count = (text: string, name: string, labels: Record<string, string> = CAM) =>
+  sample(text, name, labels) ?? 0;
+
+describe('srt-live-transmit on loopback', { timeout: 60_000 }, () => {
+  it('measures retransmissions and loss that agree with the relay’s drops (1 in 20), in both stats modes', async (t) => {
+    // Listener with -f (running totals), caller without (each report clears): both must count once.
+    const p = await startPipeline(t, 20, { listener: { fullstats: true }, caller: { format: 'json' } });
+    await connect(p);
+    await sendDatagrams(p.sourcePort, 1500, 300);
+    // Stop dropping and flush: srt-live-transmit reports every 50 packets, so the lossy tail gets reported.
+    p.relay.dropping = false;
+    await sendDatagrams(p.sourcePort, 150, 300);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const listener = await p.listener.scrape();
+    const caller = await p.caller.scrape();
+    const drops = p.relay.dropped;
+    const retransmitted = count(caller, 'srt_packets_retransmitted_total', { stream_name: 'cam1' });
+    const sendLost = count(caller, 'srt_packets_send_lost_total', { stream_name: 'cam1' });
+    const receiveLost = count(listener, 'packets_lost_total');
+    const tolerance = Math.max(3, Math.ceil(drops * 0.1));
+    t.diagnostic(
+      `relay dropped ${drops} of ${p.relay.dataPackets} data packets; caller retransmitted ${retransmitted}, ` +
+        `sender-side lost ${sendLost}; listener lost ${receiveLost}; tolerance ±${tolerance}`,
+    );
+    assert.ok(drops >= 70, `the relay dropped ${drops}`);
+    assert.ok(Math.abs(retransmitted - drops) <= tolerance, `retransmitted ${retransmitted} vs ${drops}`);
+    assert.ok(Math.abs(sendLost - drops) <= tolerance, `sender lost ${sendLost} vs ${drops}`);
+    assert.ok(Math.abs(receiveLost - drops) <= tolerance, `receiver lost ${receiveLost} vs ${drops}`);
+    // Everything was recovered in time (RTT ≪ 120 ms latency): no drops, every datagram reached the sink.
+    assert.equal(count(listener, 'srt_packets_dropped_total', { stream_name: 'cam1' }), 0);
+    assert.equal(count(caller, 'srt_packets_dropped_total', { stream_name: 'cam1' }), 0);
+    assert.ok(p.sink.received >= 1650, `sink got ${p.sink.received}`);
+    // Packets: the sender counts retransmissions too; reports cover all but the last < 50 packets.
+    const sent = count(caller, 'packets_sent_total');
+    const received = count(listener, 'packets_received_total');
+    t.diagnostic(`caller packets_sent_total ${sent}, listener packets_received_total ${received}`);
+    assert.ok(sent >= 1650 - 50 && sent <= 1650 + drops + 20, `sent ${sent}`);
+    assert.ok(received >= 1650 - 50 && received <= sent, `received ${received}`);
+    assert.ok(
+      count(listener, 'bytes_received_total') >= received * 1360 - 1,
+      'bytes include 44 header bytes',
+    );
+    // Gauges and samples from real reports.
+    assert.equal(count(listener, 'srt_latency_seconds', { stream_name: 'cam1', direction: 'receive' }), 0.12);
+    assert.ok(count(listener, 'srt_rtt_seconds', { stream_name: 'cam1' }) > 0);
+    assert.equal(count(caller, 'srt_congestion_window_packets', { stream_name: 'cam1' }), 8192);
+    assert.ok(count(caller, 'rtt_seconds_count', { protocol: 'srt' }) >= 20);
+    assert.ok(count(listener, 'packet_latency_seconds_count', { protocol: 'srt' }) >= 20);
+    assert.equal(count(caller, 'srt_handshake_duration_seconds_count', {}), 1);
+
+    // A clean stop of the caller: it counts `shutdown`, the listener sees its peer close.
+    await p.caller.process.stop();
+    await waitFor(
+      'the listener to see the caller close',
+      () => p.listener.process.monitor.connection === undefined,
+    );
+    const after = await p.listener.scrape();
+    assert.equal(count(after, 'stream_stopped_total', { ...CAM, reason: 'disconnected' }), 1);
+    assert.equal(count(after, 'active_connections', { protocol: 'srt' }), 0);
+    assert.equal(count(await p.caller.scrape(), 'stream_stopped_total', { ...CAM, reason: 'shutdown' }), 1);
+  });
+
+  it('shows zero loss on a clean run (CSV stats), and a killed caller as a timeout', async (t) => {
+    const p = await startPipeline(t, 0, { listener: { format: 'csv' } });
+    await connect(p);
+    await sendDatagrams(p.sourcePort, 600, 300);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const listener = await p.listener.scrape();
+    const caller = await p.caller.scrape();
+    assert.equal(p.relay.dropped, 0);
+    assert.equal(count(listener, 'packets_lost_total'), 0);
+    assert.equal(count(caller, 'srt_packets_retransmitted_total', { stream_name: 'cam1' }), 0);
+    assert.equal(count(caller, 'srt_packets_send_lost_total', { stream_name: 'cam1' }), 0);
+    assert.equal(count(listener, 'srt_packets_dropped_total', { stream_name: 'cam1' }), 0);
+    assert.ok(count(listener, 'packets_received_total') >= 600 - 50, 'CSV reports counted');
+    assert.equal(count(listener, 'active_streams', { protocol: 'srt' }), 1);
+
+    // SIGKILL: no shutdown packet, the listener only learns from the 5 s peer idle timeout.
+    const killedAt = Date.now();
+    p.caller.process.child.kill('SIGKILL');
+    await p.caller.process.exited;
+    await waitFor(
+      'the listener to time out',
+      () => p.listener.process.monitor.connection === undefined,
+      12_000,
+    );
+    t.diagnostic(`listener noticed the killed caller after ${Date.now() - killedAt} ms`);
+    const after = await p.listener.scrape();
+    assert.equal(count(after, 'stream_stopped_total', { ...CAM, reason: 'timeout' }), 1);
+    assert.equal(count(after, 'errors_total', { component: 'srt', type: 'timeout' }), 1);
+    assert.equal(count(after, 'active_streams', { protocol: 'srt' }), 0);
+    // The killed side's own helper saw its process die without being asked to stop.
+    assert.equal(count(await p.caller.scrape(), 'stream_stopped_total', { ...CAM, reason: 'error' }), 1);
+  });
+
+  it('counts a refused connection by reject reason on both sides (wrong passphrase)', async (t) => {
+    const sink = await UdpSink.start();
+    t.after(() => sink.close());
+    const listenPort = await freeUdpPort();
+    const sourcePort = await freeUdpPort();
+    const listener = await startSide(t, {
+      input: `srt://127.0.0.1:${listenPort}?mode=listener&passphrase=right-passphrase`,
+      output: `udp://127.0.0.1:${sink.port}`,
+      streamName: 'cam1',
+    });
+    const caller = await startSide(t, {
+      input: `udp://127.0.0.1:${sourcePort}`,
+      output: `srt://127.0.0.1:${listenPort}?mode=caller&passphrase=wrong-passphrase`,
+      streamName: 'cam1',
+      extraArgs: ['-a:no'],
+    });
+    await sendDatagrams(sourcePort, 3);
+    const failed = (side: Side) => async () =>
+      count(await side.scrape(), 'srt_connections_failed_total', { reason: 'badsecret' }) >= 1;
+    await waitFor('the listener to refuse', failed(listener));
+    await waitFor('the caller to be refused', failed(caller));
+    const text = await caller.scrape();
+    assert.equal(count(text, 'errors_total', { component: 'srt', type: 'auth' }), 1);
+    assert.equal(count(text, 'connections_opened_total', { protocol: 'srt' }), 0);
+  });
+
+  it('says clearly that srt-live-transmit is missing instead of crashing', async () => {
+    await assert.rejects(
+      startSrtLiveTransmit({
+        input: 'srt://127.0.0.1:9?mode=listener',
+        output: 'udp://127.0.0.1:9',
+        streamName: 'x',
+        binary: '/nonexistent/srt-live-transmit',
+      }),
+      (error: unknown) =>
+        error instanceof SrtLiveTransmitNotFoundError && /apt-get install srt-tools/.test(error.message),
+    );
+  });
+});

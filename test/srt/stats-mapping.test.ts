@@ -1,0 +1,200 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CsvReportParser, createSrtMetrics, parseJsonReport, srtRejectReason } from '@flux-metrics/srt';
+import { createHarness } from '../support/harness.ts';
+import { sample } from './exposition.ts';
+
+const CAM = { stream_name: 'cam1' };
+
+// Real lines from srt-live-transmit 1.5.1 on loopback (shared notes §4.1): 3 % loss, latency 120.
+const RECEIVER_JSON =
+  '{"sid":838091401,"timepoint":"2026-11-28T12:31:53.895984+0000","time":4741,"window":{"flow":8192,"congestion":8192,"flight":0},"link":{"rtt":0.137,"bandwidth":195.984,"maxBandwidth":1000},"send":{"packets":0,"packetsUnique":0,"packetsLost":0,"packetsDropped":0,"packetsRetransmitted":0,"packetsFilterExtra":0,"bytes":0,"bytesUnique":0,"bytesDropped":0,"byteAvailBuf":12288000,"msBuf":0,"mbitRate":0,"sendPeriod":12},"recv":{"packets":198,"packetsUnique":198,"packetsLost":7,"packetsDropped":0,"packetsRetransmitted":7,"packetsBelated":0,"packetsFilterExtra":0,"packetsFilterSupply":0,"packetsFilterLoss":0,"bytes":269280,"bytesUnique":269280,"bytesLost":9520,"bytesDropped":0,"byteAvailBuf":12240000,"msBuf":113,"mbitRate":3.10536,"msTsbPdDelay":120}}';
+const SENDER_JSON =
+  '{"sid":138317444,"timepoint":"2026-11-28T12:31:53.775180+0000","time":4622,"window":{"flow":8159,"congestion":8192,"flight":3},"link":{"rtt":0.136,"bandwidth":193.884,"maxBandwidth":1000},"send":{"packets":204,"packetsUnique":199,"packetsLost":5,"packetsDropped":0,"packetsRetransmitted":5,"packetsFilterExtra":0,"bytes":277440,"bytesUnique":270640,"bytesDropped":0,"byteAvailBuf":12283500,"msBuf":11,"mbitRate":3.19969,"sendPeriod":10},"recv":{"packets":0,"packetsUnique":0,"packetsLost":0,"packetsDropped":0,"packetsRetransmitted":0,"packetsBelated":0,"packetsFilterExtra":0,"packetsFilterSupply":0,"packetsFilterLoss":0,"bytes":0,"bytesUnique":0,"bytesLost":0,"bytesDropped":0,"byteAvailBuf":12286500,"msBuf":0,"mbitRate":0,"msTsbPdDelay":120}}';
+const CSV_HEADER =
+  'Timepoint,Time,SocketID,Time,pktFlowWindow,pktCongestionWindow,pktFlightSize,msRTT,mbpsBandwidth,mbpsMaxBW,pktSent,pktSentUnique,pktSndLoss,pktSndDrop,pktRetrans,pktSndFilterExtra,byteSent,byteSentUnique,byteSndDrop,byteAvailSndBuf,msSndBuf,mbpsSendRate,usPktSndPeriod,pktRecv,pktRecvUnique,pktRcvLoss,pktRcvDrop,pktRcvRetrans,pktRcvBelated,pktRcvFilterExtra,pktRcvFilterSupply,pktRcvFilterLoss,byteRecv,byteRecvUnique,byteRcvLoss,byteRcvDrop,byteAvailRcvBuf,msRcvBuf,mbpsRecvRate,msRcvTsbPdDelay';
+const CSV_LINE =
+  '2026-11-28T13:08:05.220595+0000,1049,219518323,1049,8192,8192,0,0.059,12,1000,0,0,0,0,0,0,0,0,0,12288000,0,0,12,135,135,0,0,0,0,0,0,0,183600,183600,0,0,12235500,41,1.40017,120';
+
+async function setup(perConnectionLimit = 0) {
+  const harness = createHarness();
+  const srt = createSrtMetrics({ meterProvider: harness.provider, perConnectionLimit });
+  return { harness, srt };
+}
+
+describe('SRT statistics → metrics', () => {
+  it('accumulates interval fields read with clear, and running totals read without, to the same counts', async () => {
+    const { harness, srt } = await setup();
+    const cleared = srt.open({ streamName: 'a', direction: 'receive' });
+    cleared.update({ pktRecv: 100, pktRcvLoss: 4 }, { cleared: true });
+    cleared.update({ pktRecv: 150, pktRcvLoss: 6 }, { cleared: true });
+    const running = srt.open({ streamName: 'b', direction: 'receive' });
+    running.update({ pktRecv: 100, pktRcvLoss: 4 });
+    running.update({ pktRecv: 250, pktRcvLoss: 10 });
+    running.update({ pktRecv: 250, pktRcvLoss: 10 }); // no news: nothing added
+    const text = await harness.scrape();
+    for (const stream_name of ['a', 'b']) {
+      assert.equal(sample(text, 'packets_received_total', { stream_name }), 250);
+      assert.equal(sample(text, 'packets_lost_total', { stream_name, protocol: 'srt' }), 10);
+    }
+    await harness.shutdown();
+  });
+
+  it('prefers accumulated *Total fields and never adds the interval ones too', async () => {
+    const { harness, srt } = await setup();
+    const c = srt.open({ streamName: 'cam1', direction: 'send' });
+    c.update({ pktSentTotal: 100, pktSent: 100, pktRetransTotal: 3, pktRetrans: 3 }, { cleared: true });
+    c.update({ pktSentTotal: 180, pktSent: 80, pktRetransTotal: 5, pktRetrans: 2 }, { cleared: true });
+    // A restarted socket (running total went down) counts its new value once.
+    c.update({ pktSentTotal: 20, pktRetransTotal: 0 }, { cleared: true });
+    const text = await harness.scrape();
+    assert.equal(sample(text, 'packets_sent_total', CAM), 200);
+    assert.equal(sample(text, 'srt_packets_retransmitted_total', CAM), 5);
+    assert.equal(sample(text, 'packets_received_total', CAM), undefined, 'a sender has no receive series');
+    await harness.shutdown();
+  });
+
+  it('maps an srt-live-transmit receiver JSON line to libsrt fields and receive-side metrics', async () => {
+    const report = parseJsonReport(RECEIVER_JSON);
+    assert.ok(report);
+    assert.equal(report.socketId, 838091401);
+    assert.equal(report.stats.pktRecv, 198);
+    assert.equal(report.stats.pktRcvLoss, 7);
+    assert.equal(report.stats.msRTT, 0.137);
+    assert.equal(report.stats.msRcvTsbPdDelay, 120);
+    assert.equal(report.stats.msTimeStamp, 4741);
+    assert.equal(parseJsonReport('Accepted SRT source connection'), undefined);
+
+    const { harness, srt } = await setup();
+    srt.open({ streamName: 'cam1', direction: 'receive' }).update(report.stats, { cleared: true });
+    const text = await harness.scrape();
+    assert.equal(sample(text, 'packets_received_total', CAM), 198);
+    assert.equal(sample(text, 'bytes_received_total', CAM), 269280);
+    assert.equal(sample(text, 'packets_lost_total', CAM), 7);
+    assert.equal(sample(text, 'srt_packets_dropped_total', { ...CAM, direction: 'receive' }), undefined);
+    assert.ok(Math.abs(sample(text, 'srt_rtt_seconds', CAM)! - 0.000137) < 1e-12);
+    assert.equal(sample(text, 'srt_buffer_seconds', { ...CAM, direction: 'receive' }), 0.113);
+    assert.equal(sample(text, 'srt_latency_seconds', { ...CAM, direction: 'receive' }), 0.12);
+    assert.equal(sample(text, 'srt_buffer_available_bytes', { ...CAM, direction: 'receive' }), 12240000);
+    assert.equal(sample(text, 'srt_rate_mbps', { ...CAM, direction: 'receive' }), 3.10536);
+    assert.equal(sample(text, 'srt_congestion_window_packets', CAM), undefined, 'sender-only gauge');
+    assert.equal(sample(text, 'rtt_seconds_count', { protocol: 'srt' }), 1);
+    assert.equal(sample(text, 'bandwidth_mbps_count', { protocol: 'srt' }), 1);
+    // End-to-end estimate = TSBPD delay + RTT/2 = 120.0685 ms.
+    assert.ok(Math.abs(sample(text, 'packet_latency_seconds_sum', { protocol: 'srt' })! - 0.1200685) < 1e-9);
+    await harness.shutdown();
+  });
+
+  it('maps a sender JSON line to send-side counters and window gauges', async () => {
+    const { harness, srt } = await setup();
+    srt.open({ streamName: 'cam1', direction: 'send' }).update(parseJsonReport(SENDER_JSON)!.stats, {
+      cleared: true,
+    });
+    const text = await harness.scrape();
+    assert.equal(sample(text, 'packets_sent_total', CAM), 204);
+    assert.equal(sample(text, 'bytes_sent_total', CAM), 277440);
+    assert.equal(sample(text, 'srt_packets_retransmitted_total', CAM), 5);
+    assert.equal(sample(text, 'srt_packets_send_lost_total', CAM), 5);
+    assert.equal(sample(text, 'srt_congestion_window_packets', CAM), 8192);
+    assert.equal(sample(text, 'srt_flight_size_packets', CAM), 3);
+    assert.equal(sample(text, 'srt_buffer_seconds', { ...CAM, direction: 'send' }), 0.011);
+    assert.equal(sample(text, 'packets_lost_total', CAM), undefined, 'receiver loss is not a sender metric');
+    assert.equal(sample(text, 'packet_latency_seconds_count', { protocol: 'srt' }), undefined);
+    await harness.shutdown();
+  });
+
+  it('reads CSV with its duplicated Time column and a header that may come again', () => {
+    const parser = new CsvReportParser();
+    assert.equal(parser.parse(CSV_LINE), undefined, 'no header yet');
+    assert.equal(parser.parse(CSV_HEADER), undefined);
+    const report = parser.parse(CSV_LINE);
+    assert.ok(report);
+    assert.equal(report.socketId, 219518323);
+    assert.equal(report.stats.msTimeStamp, 1049);
+    assert.equal(report.stats.pktRecv, 135);
+    assert.equal(report.stats.byteRecv, 183600);
+    assert.equal(report.stats.msRcvBuf, 41);
+    assert.equal(report.stats.mbpsRecvRate, 1.40017);
+    assert.equal(report.stats['Time'], undefined);
+  });
+
+  it('combines connections of one stream: rates add up, RTT takes the worst; gauges leave with the stream', async () => {
+    const { harness, srt } = await setup();
+    const one = srt.open({ streamName: 'cam1', direction: 'send' });
+    const two = srt.open({ streamName: 'cam1', direction: 'send' });
+    one.update({ mbpsSendRate: 2, msRTT: 10, pktSent: 10 }, { cleared: true });
+    two.update({ mbpsSendRate: 3, msRTT: 40, pktSent: 5 }, { cleared: true });
+    let text = await harness.scrape();
+    assert.equal(sample(text, 'srt_rate_mbps', { ...CAM, direction: 'send' }), 5);
+    assert.equal(sample(text, 'srt_rtt_seconds', CAM), 0.04);
+    assert.equal(sample(text, 'packets_sent_total', CAM), 15);
+    assert.equal(sample(text, 'active_connections', { protocol: 'srt' }), 2);
+
+    two.close('teardown');
+    text = await harness.scrape();
+    assert.equal(sample(text, 'srt_rate_mbps', { ...CAM, direction: 'send' }), 2);
+    assert.equal(sample(text, 'srt_rtt_seconds', CAM), 0.01);
+
+    one.close('timeout');
+    one.update({ pktSent: 7 }, { cleared: true }); // a late report: counted, gauges ignored
+    text = await harness.scrape();
+    assert.equal(sample(text, 'srt_rtt_seconds', CAM), undefined);
+    assert.equal(sample(text, 'packets_sent_total', CAM), 22);
+    assert.equal(sample(text, 'active_connections', { protocol: 'srt' }), 0);
+    assert.equal(sample(text, 'active_streams', { protocol: 'srt' }), 0);
+    assert.equal(sample(text, 'connections_closed_total', { protocol: 'srt' }), 2);
+    assert.equal(sample(text, 'stream_started_total', CAM), 2);
+    assert.equal(sample(text, 'stream_stopped_total', { ...CAM, reason: 'teardown' }), 1);
+    assert.equal(sample(text, 'stream_stopped_total', { ...CAM, reason: 'timeout' }), 1);
+    assert.equal(sample(text, 'errors_total', { component: 'srt', type: 'timeout' }), 1);
+    await harness.shutdown();
+  });
+
+  it('gives connections series of their own only when opted in, and only up to the limit', async () => {
+    const { harness, srt } = await setup(1);
+    const first = srt.open({ streamName: 'cam1', id: 11, direction: 'receive' });
+    const second = srt.open({ streamName: 'cam1', id: 12, direction: 'receive' });
+    first.update({ pktRecv: 1 }, { cleared: true });
+    second.update({ pktRecv: 2 }, { cleared: true });
+    let text = await harness.scrape();
+    assert.equal(sample(text, 'packets_received_total', { stream_name: 'cam1/11' }), 1);
+    assert.equal(sample(text, 'packets_received_total', { stream_name: 'cam1' }), 2);
+    first.close();
+    const third = srt.open({ streamName: 'cam1', id: 13, direction: 'receive' });
+    third.update({ pktRecv: 4 }, { cleared: true });
+    text = await harness.scrape();
+    assert.equal(sample(text, 'packets_received_total', { stream_name: 'cam1/13' }), 4, 'slot freed');
+    await harness.shutdown();
+  });
+
+  it('counts failed connections by bounded reject reason from names, codes and libsrt texts', async () => {
+    assert.equal(srtRejectReason('SRT_REJ_BADSECRET'), 'badsecret');
+    assert.equal(srtRejectReason(1016), 'timeout');
+    assert.equal(srtRejectReason(17), 'crypto');
+    assert.equal(srtRejectReason(99), 'unknown');
+    assert.equal(srtRejectReason('Incorrect passphrase'), 'badsecret');
+    assert.equal(srtRejectReason('<script>'), 'unknown');
+    const { harness, srt } = await setup();
+    srt.connectionFailed('BADSECRET');
+    srt.connectionFailed(1010);
+    srt.connectionFailed('Connection timeout');
+    srt.handshake(0.02);
+    const text = await harness.scrape();
+    assert.equal(sample(text, 'srt_connections_failed_total', { reason: 'badsecret' }), 2);
+    assert.equal(sample(text, 'srt_connections_failed_total', { reason: 'timeout' }), 1);
+    assert.equal(sample(text, 'errors_total', { component: 'srt', type: 'auth' }), 2);
+    assert.equal(sample(text, 'srt_handshake_duration_seconds_count'), 1);
+    await harness.shutdown();
+  });
+
+  it('drops malformed statistics without throwing', async () => {
+    const { harness, srt } = await setup();
+    const c = srt.open({ streamName: 'cam1', direction: 'both' });
+    c.update({ pktRecv: Number.NaN, pktSent: -5, msRTT: Number.POSITIVE_INFINITY }, { cleared: true });
+    c.update(null as never);
+    const text = await harness.scrape();
+    assert.equal(sample(text, 'packets_received_total', CAM), undefined);
+    assert.equal(sample(text, 'srt_rtt_seconds', CAM), undefined);
+    await harness.shutdown();
+  });
+});
