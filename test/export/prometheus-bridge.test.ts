@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { fluxInstruments } from '@flux-metrics/core';
 import { observedSeriesProducer, catalogViews } from '@flux-metrics/node';
-import { PrometheusBridge, CONTENT_TYPE, countSamples } from '@flux-metrics/prometheus';
+import { PrometheusBridge, ChunkedSerializer, CONTENT_TYPE, countSamples } from '@flux-metrics/prometheus';
+import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { httpGet } from './http-get.ts';
+import { recordEveryMetric } from '../support/sample-all.ts';
 
 function setup(options: ConstructorParameters<typeof PrometheusBridge>[0] = {}) {
   const ref: { provider?: MeterProvider } = {};
@@ -160,5 +162,25 @@ describe('countSamples', () => {
   it('counts sample lines, not comments or blank lines', () => {
     assert.equal(countSamples('# HELP a x\n# TYPE a counter\na_total 1\nb{x="1"} 2\n\n'), 2);
     assert.equal(countSamples(''), 0);
+  });
+});
+
+describe('ChunkedSerializer', () => {
+  it('writes exactly what the OTel serializer writes for the whole catalog', async () => {
+    const { bridge, provider } = setup();
+    recordEveryMetric(provider);
+    const cells = fluxInstruments(provider).get('packets_sent_total');
+    for (let i = 0; i < 50; i++) cells.cell({ protocol: 'rtsp', stream_name: `cam-${i}` }).value = i;
+    try {
+      const { resourceMetrics } = await bridge.reader.collect();
+      const whole = new PrometheusSerializer().serialize(resourceMetrics);
+      assert.equal(await new ChunkedSerializer().serialize(resourceMetrics), whole);
+      assert.ok(countSamples(whole) > 200);
+      const noTarget = new PrometheusSerializer('', false, undefined, true, true).serialize(resourceMetrics);
+      const chunked = new ChunkedSerializer({ withoutTargetInfo: true, withoutScopeInfo: true });
+      assert.equal(await chunked.serialize(resourceMetrics), noTarget);
+    } finally {
+      await provider.shutdown();
+    }
   });
 });

@@ -1,7 +1,8 @@
 import type { MeterProvider } from '@opentelemetry/api';
 import { fluxInstruments } from '@flux-metrics/core';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
+import { ChunkedSerializer } from './chunked-serializer.js';
 
 /** What goes into the exposition text; the defaults match the OTel Prometheus exporter. */
 export interface ExpositionOptions {
@@ -46,7 +47,7 @@ export function countSamples(text: string): number {
  */
 export class ExpositionRenderer {
   readonly reader: PrometheusExporter;
-  readonly #serializer: PrometheusSerializer;
+  readonly #serializer: ChunkedSerializer;
   readonly #meterProvider: () => MeterProvider | undefined;
   #lastSeries = 0;
   #seriesPublished = false;
@@ -59,20 +60,14 @@ export class ExpositionRenderer {
       withoutTargetInfo: options.withoutTargetInfo,
       withResourceConstantLabels: options.withResourceConstantLabels,
     });
-    this.#serializer = new PrometheusSerializer(
-      '',
-      false,
-      options.withResourceConstantLabels,
-      options.withoutTargetInfo,
-      options.withoutScopeInfo,
-    );
+    this.#serializer = new ChunkedSerializer(options);
     this.#meterProvider = options.meterProvider ?? (() => undefined);
   }
 
   async render(): Promise<Scrape> {
     const started = performance.now();
     const { resourceMetrics } = await this.reader.collect();
-    const text = this.#serializer.serialize(resourceMetrics);
+    const text = await this.#serializer.serialize(resourceMetrics);
     const seconds = (performance.now() - started) / 1000;
     const series = countSamples(text);
     this.#lastSeries = series;
