@@ -16,8 +16,8 @@ export interface FfmpegProcess {
 const children = new Set<ChildProcess>();
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-export function ffmpeg(args: readonly string[], timeLimitMs = 30_000): FfmpegProcess {
-  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...args], {
+export function ffmpeg(args: readonly string[], timeLimitMs = 30_000, logLevel = 'warning'): FfmpegProcess {
+  const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', logLevel, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.add(child);
@@ -35,7 +35,10 @@ export function ffmpeg(args: readonly string[], timeLimitMs = 30_000): FfmpegPro
   return { child, done, stop: () => child.kill('SIGINT') };
 }
 
-/** A test source published with ffmpeg's RTSP muxer (ANNOUNCE/SETUP/RECORD), at about 2 Mbit/s. */
+/**
+ * A test source published with ffmpeg's RTSP muxer (ANNOUNCE/SETUP/RECORD) at about 2 Mbit/s, so that
+ * players send receiver reports about once a second. Logs at info level for the final `video:NkB` size.
+ */
 export function publish(url: string, seconds: number, transport: 'udp' | 'tcp' = 'udp'): FfmpegProcess {
   return ffmpeg(
     [
@@ -63,7 +66,15 @@ export function publish(url: string, seconds: number, transport: 'udp' | 'tcp' =
       url,
     ],
     (seconds + 20) * 1000,
+    'info',
   );
+}
+
+/** The encoded video bytes ffmpeg says it sent (`video:1234kB` in its final statistics, 1 kB = 1024 B). */
+export function videoBytes(stderr: string): number {
+  const match = /video:(\d+)kB/.exec(stderr);
+  if (!match) throw new Error(`no final statistics in ffmpeg output:\n${stderr}`);
+  return Number(match[1]) * 1024;
 }
 
 /** Plays an RTSP URL for `seconds` into the null muxer (OPTIONS/DESCRIBE/SETUP/PLAY/TEARDOWN). */
