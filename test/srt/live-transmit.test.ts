@@ -183,6 +183,24 @@ describe('srt-live-transmit on loopback', { timeout: 60_000 }, () => {
     assert.equal(count(await p.caller.scrape(), 'stream_stopped_total', { ...CAM, reason: 'error' }), 1);
   });
 
+  it('counts a killed listener as a timeout on the caller, and its reconnect attempts as failed', async (t) => {
+    const p = await startPipeline(t, 0);
+    await connect(p);
+    // The caller keeps reading and sending (and reporting) after the listener is gone.
+    const feed = sendDatagrams(p.sourcePort, 3000, 300);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    p.listener.process.child.kill('SIGKILL');
+    const failed = async () =>
+      count(await p.caller.scrape(), 'srt_connections_failed_total', { reason: 'timeout' }) >= 1;
+    await waitFor('the caller to time out and fail to reconnect', failed, 15_000);
+    await feed;
+    const text = await p.caller.scrape();
+    assert.equal(count(text, 'stream_stopped_total', { ...CAM, reason: 'timeout' }), 1);
+    assert.equal(count(text, 'stream_stopped_total', { ...CAM, reason: 'disconnected' }), 0);
+    assert.ok(count(text, 'errors_total', { component: 'srt', type: 'timeout' }) >= 2);
+    assert.ok(count(text, 'srt_packets_dropped_total', { stream_name: 'cam1', direction: 'send' }) > 0);
+  });
+
   it('counts a refused connection by reject reason on both sides (wrong passphrase)', async (t) => {
     const sink = await UdpSink.start();
     t.after(() => sink.close());

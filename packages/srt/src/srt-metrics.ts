@@ -121,7 +121,7 @@ export class SrtMetrics implements ConnectionHost {
   counterCell(index: number, streamLabel: string): Cell {
     const mapping = COUNTERS[index]!;
     const labels = { ...PROTOCOL, stream_name: streamLabel, ...mapping.labels };
-    return this.#instruments.get(mapping.metric).cell(labels as never);
+    return this.#instruments.get(mapping.metric).cell(labels);
   }
 
   /** @internal */

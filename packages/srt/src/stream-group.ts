@@ -58,7 +58,7 @@ export class StreamGroup {
     if (combined === undefined) return;
     const cell = (this.#cells[i] ??= this.instruments
       .get(mapping.metric)
-      .cell({ stream_name: this.streamLabel, ...mapping.labels } as never));
+      .cell({ stream_name: this.streamLabel, ...mapping.labels }));
     cell.value = combined;
   }
 }

@@ -5,7 +5,7 @@ import type { StopReason } from '@flux-metrics/core';
 import { srtRejectReason, type SrtRejectReason } from '../reject-reason.js';
 import type { SrtConnection } from '../srt-connection.js';
 import { createSrtMetrics, type SrtMetrics } from '../srt-metrics.js';
-import type { SrtDirection } from '../stats.js';
+import type { SrtDirection, SrtStats } from '../stats.js';
 import { CsvReportParser } from './csv-report.js';
 import { parseJsonReport } from './json-report.js';
 import { parseLogLine, type SrtLiveTransmitLogEvent } from './log-events.js';
@@ -27,7 +27,7 @@ export interface SrtLiveTransmitAttachOptions {
   /**
    * The peer idle timeout in force (SRTO_PEERIDLETIMEO, 5000 ms by default). srt-live-transmit prints the
    * same line for a peer that closed and one that vanished; a disconnect after at least 80 % of this
-   * time without a report is counted as `timeout`, otherwise as `disconnected`.
+   * time without a sign of the peer in the reports is counted as `timeout`, otherwise as `disconnected`.
    */
   readonly peerIdleTimeoutMs?: number;
 }
@@ -58,7 +58,10 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
   #connectingAt: number | undefined;
   #callerRejection: string | undefined;
   #interrupted = false;
-  #lastActivity = 0;
+  /** When the reports last showed the peer alive: media received, or the RTT re-measured (ACKs answered). */
+  #lastPeerSign = 0;
+  #lastReceived = 0;
+  #lastRtt: number | undefined;
 
   constructor(options: SrtLiveTransmitAttachOptions) {
     super();
@@ -87,7 +90,6 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
       late.update(report.stats, { cleared });
       return;
     }
-    this.#lastActivity = performance.now();
     let current = this.#current;
     if (current?.socketId !== undefined && current.socketId !== report.socketId) {
       this.#closeCurrent('disconnected');
@@ -95,6 +97,7 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
     }
     current ??= this.#open(false);
     current.socketId ??= report.socketId;
+    if (this.#showsPeer(report.stats, cleared)) this.#lastPeerSign = performance.now();
     current.connection.update(report.stats, { cleared });
     this.emit('report', report);
   }
@@ -132,7 +135,7 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
         this.#interrupted = true;
         return;
       case 'closing':
-        if (this.#connectingAt !== undefined && !this.#current) {
+        if (this.#connectingAt !== undefined && !this.#current && !this.#interrupted) {
           // A caller attempt that never connected: refused with a reason, or no answer at all.
           this.#failed(this.#callerRejection ?? 'timeout');
           this.#connectingAt = undefined;
@@ -143,9 +146,26 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
     }
   }
 
+  /**
+   * A sender keeps reporting after its peer vanished (it still reads its input), so a report is no sign
+   * of life. A receiver's packet count growing is; for a sender, a changed msRTT is: libsrt re-measures
+   * it on every answered ACK and it freezes when the peer is gone (its flight size does not: too-late
+   * packets are dropped from it).
+   */
+  #showsPeer(stats: SrtStats, cleared: boolean): boolean {
+    const received = stats.pktRecv ?? 0;
+    const rtt = stats.msRTT;
+    const direction = this.#options.direction;
+    const grew = direction !== 'send' && (cleared ? received > 0 : received > this.#lastReceived);
+    const remeasured = direction !== 'receive' && rtt !== undefined && rtt !== this.#lastRtt;
+    this.#lastReceived = received;
+    this.#lastRtt = rtt;
+    return grew || remeasured;
+  }
+
   #silentLongEnough(): boolean {
     const idleMs = this.#options.peerIdleTimeoutMs ?? 5000;
-    return performance.now() - this.#lastActivity >= 0.8 * idleMs;
+    return performance.now() - this.#lastPeerSign >= 0.8 * idleMs;
   }
 
   #open(announced: boolean): Current {
@@ -156,7 +176,9 @@ export class SrtLiveTransmitMonitor extends EventEmitter<SrtLiveTransmitEvents> 
     });
     const current: Current = { connection, socketId: undefined, announced };
     this.#current = current;
-    this.#lastActivity = performance.now();
+    this.#lastPeerSign = performance.now();
+    this.#lastReceived = 0;
+    this.#lastRtt = undefined;
     this.emit('connected', connection);
     return current;
   }
