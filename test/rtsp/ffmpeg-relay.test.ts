@@ -137,13 +137,13 @@ test('ffmpeg publishes and plays over TCP interleaved: media bytes match the byt
   // Interleaved frames are `$`, channel and a 16-bit length before each RTP/RTCP packet.
   const upRtsp = proxy.clientToServer() - received - 4 * valueOf(e, 'packets_received_total', cam2);
   const downRtsp = proxy.serverToClient() - sent - 4 * valueOf(e, 'packets_sent_total', cam2);
+  const encoded = videoBytes(published.stderr);
   t.diagnostic(`TCP: wire minus media: client→server ${upRtsp} B, server→client ${downRtsp} B`);
   t.diagnostic(
     `TCP: server received ${received} B, ffmpeg encoded ${encoded} B (${deviation(received, encoded)})`,
   );
   assert.ok(upRtsp > 0 && upRtsp < MAX_RTSP_MESSAGE_BYTES, `client→server non-media bytes ${upRtsp}`);
   assert.ok(downRtsp > 0 && downRtsp < MAX_RTSP_MESSAGE_BYTES, `server→client non-media bytes ${downRtsp}`);
-  const encoded = videoBytes(published.stderr);
   assert.ok(
     Math.abs(received - encoded) / encoded < BYTE_TOLERANCE,
     `received ${received} B of ${encoded} B`,
