@@ -19,3 +19,5 @@ export type { SrtLiveTransmitProcess, SrtLiveTransmitStartOptions } from './live
 export { parseJsonReport } from './live-transmit/json-report.js';
 export { CsvReportParser } from './live-transmit/csv-report.js';
 export type { SrtLiveTransmitReport } from './live-transmit/report.js';
+export { srtUri, startSrtCaller, startSrtListener } from './live-transmit/endpoints.js';
+export type { SrtEndpoint } from './live-transmit/endpoints.js';
