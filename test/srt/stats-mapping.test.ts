@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import { CsvReportParser, createSrtMetrics, parseJsonReport, srtRejectReason } from '@flux-metrics/srt';
 import { createHarness } from '../support/harness.ts';
 import { sample } from './exposition.ts';
+import { CSV_HEADER, CSV_LINE, RECEIVER_JSON, SENDER_JSON } from './fixtures.ts';
 
 const CAM = { stream_name: 'cam1' };
-
-// Real lines from srt-live-transmit 1.5.1 on loopback (shared notes §4.1): 3 % loss, latency 120.
-const RECEIVER_JSON =
-  '{"sid":838091401,"timepoint":"2026-11-28T12:31:53.895984+0000","time":4741,"window":{"flow":8192,"congestion":8192,"flight":0},"link":{"rtt":0.137,"bandwidth":195.984,"maxBandwidth":1000},"send":{"packets":0,"packetsUnique":0,"packetsLost":0,"packetsDropped":0,"packetsRetransmitted":0,"packetsFilterExtra":0,"bytes":0,"bytesUnique":0,"bytesDropped":0,"byteAvailBuf":12288000,"msBuf":0,"mbitRate":0,"sendPeriod":12},"recv":{"packets":198,"packetsUnique":198,"packetsLost":7,"packetsDropped":0,"packetsRetransmitted":7,"packetsBelated":0,"packetsFilterExtra":0,"packetsFilterSupply":0,"packetsFilterLoss":0,"bytes":269280,"bytesUnique":269280,"bytesLost":9520,"bytesDropped":0,"byteAvailBuf":12240000,"msBuf":113,"mbitRate":3.10536,"msTsbPdDelay":120}}';
-const SENDER_JSON =
-  '{"sid":138317444,"timepoint":"2026-11-28T12:31:53.775180+0000","time":4622,"window":{"flow":8159,"congestion":8192,"flight":3},"link":{"rtt":0.136,"bandwidth":193.884,"maxBandwidth":1000},"send":{"packets":204,"packetsUnique":199,"packetsLost":5,"packetsDropped":0,"packetsRetransmitted":5,"packetsFilterExtra":0,"bytes":277440,"bytesUnique":270640,"bytesDropped":0,"byteAvailBuf":12283500,"msBuf":11,"mbitRate":3.19969,"sendPeriod":10},"recv":{"packets":0,"packetsUnique":0,"packetsLost":0,"packetsDropped":0,"packetsRetransmitted":0,"packetsBelated":0,"packetsFilterExtra":0,"packetsFilterSupply":0,"packetsFilterLoss":0,"bytes":0,"bytesUnique":0,"bytesLost":0,"bytesDropped":0,"byteAvailBuf":12286500,"msBuf":0,"mbitRate":0,"msTsbPdDelay":120}}';
-const CSV_HEADER =
-  'Timepoint,Time,SocketID,Time,pktFlowWindow,pktCongestionWindow,pktFlightSize,msRTT,mbpsBandwidth,mbpsMaxBW,pktSent,pktSentUnique,pktSndLoss,pktSndDrop,pktRetrans,pktSndFilterExtra,byteSent,byteSentUnique,byteSndDrop,byteAvailSndBuf,msSndBuf,mbpsSendRate,usPktSndPeriod,pktRecv,pktRecvUnique,pktRcvLoss,pktRcvDrop,pktRcvRetrans,pktRcvBelated,pktRcvFilterExtra,pktRcvFilterSupply,pktRcvFilterLoss,byteRecv,byteRecvUnique,byteRcvLoss,byteRcvDrop,byteAvailRcvBuf,msRcvBuf,mbpsRecvRate,msRcvTsbPdDelay';
-const CSV_LINE =
-  '2026-11-28T13:08:05.220595+0000,1049,219518323,1049,8192,8192,0,0.059,12,1000,0,0,0,0,0,0,0,0,0,12288000,0,0,12,135,135,0,0,0,0,0,0,0,183600,183600,0,0,12235500,41,1.40017,120';
 
 async function setup(perConnectionLimit = 0) {
   const harness = createHarness();
