@@ -30,6 +30,7 @@ export interface ConnectionHost {
  * Never throws into the caller.
  */
 export class SrtConnection implements GaugeSource {
+  /** @internal latest instantaneous values, read by the stream's gauges */
   readonly gauges: (number | undefined)[] = new Array<number | undefined>(GAUGES.length);
   readonly #counters = new CounterAccumulator();
   readonly #cells: (Cell | undefined)[] = new Array<Cell | undefined>(COUNTERS.length);

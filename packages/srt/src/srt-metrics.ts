@@ -37,7 +37,7 @@ export interface SrtOpenOptions {
 const PROTOCOL = { protocol: 'srt' } as const;
 
 /** SRT metrics of one MeterProvider: open a connection per SRT socket and feed it statistics. */
-export class SrtMetrics implements ConnectionHost {
+export class SrtMetrics {
   readonly #instruments: FluxInstruments;
   readonly #perConnectionLimit: number;
   readonly #groups = new Map<string, StreamGroup>();
@@ -45,6 +45,15 @@ export class SrtMetrics implements ConnectionHost {
   readonly #perConnection = new Set<SrtConnection>();
   /** stream_started_total cells, held while their connection lives so the series stays exported. */
   readonly #started = new Map<SrtConnection, Cell>();
+  /** What connections call back into, kept off the public surface. */
+  readonly #host: ConnectionHost = {
+    counterCell: (index, streamLabel) => this.#counterCell(index, streamLabel),
+    releaseCounter: (index, cell) => this.#releaseCounter(index, cell),
+    report: (connection, stats) => this.#report(connection, stats),
+    sample: (stats, direction) => this.#sample(stats, direction),
+    mediaStarted: (seconds) => this.#mediaStarted(seconds),
+    closed: (connection, reason, errorType) => this.#closed(connection, reason, errorType),
+  };
   readonly #sync: {
     active: BoundInstrument;
     opened: BoundInstrument;
@@ -76,7 +85,7 @@ export class SrtMetrics implements ConnectionHost {
   open(options: SrtOpenOptions): SrtConnection {
     const own = options.id !== undefined && this.#perConnection.size < this.#perConnectionLimit;
     const label = own ? `${options.streamName}/${options.id}` : options.streamName;
-    const connection = new SrtConnection(this, label, options.direction ?? 'both');
+    const connection = new SrtConnection(this.#host, label, options.direction ?? 'both');
     if (own) this.#perConnection.add(connection);
     let group = this.#groups.get(label);
     if (!group) {
@@ -117,25 +126,22 @@ export class SrtMetrics implements ConnectionHost {
     this.#instruments.get('errors_total').record(1, { type, component: 'srt' });
   }
 
-  /** @internal */
-  counterCell(index: number, streamLabel: string): Cell {
+  #counterCell(index: number, streamLabel: string): Cell {
     const mapping = COUNTERS[index]!;
     const labels = { ...PROTOCOL, stream_name: streamLabel, ...mapping.labels };
     return this.#instruments.get(mapping.metric).cell(labels);
   }
 
-  /** @internal */
-  releaseCounter(index: number, cell: Cell): void {
+  #releaseCounter(index: number, cell: Cell): void {
     this.#instruments.get(COUNTERS[index]!.metric).release(cell);
   }
 
-  /** @internal */
-  report(connection: SrtConnection, stats: SrtStats): void {
+  #report(connection: SrtConnection, stats: SrtStats): void {
     this.#connectionGroups.get(connection)?.report(connection, stats);
   }
 
-  /** @internal distributions of the link samples, per report. */
-  sample(stats: SrtStats, direction: SrtDirection): void {
+  /** Distributions of the link samples, one per report. */
+  #sample(stats: SrtStats, direction: SrtDirection): void {
     const { msRTT, mbpsBandwidth, msRcvTsbPdDelay } = stats;
     if (isSample(msRTT)) this.#sync.rtt.record(msRTT / 1000);
     if (isSample(mbpsBandwidth)) this.#sync.bandwidth.record(mbpsBandwidth);
@@ -145,13 +151,11 @@ export class SrtMetrics implements ConnectionHost {
     }
   }
 
-  /** @internal */
-  mediaStarted(seconds: number): void {
+  #mediaStarted(seconds: number): void {
     this.#sync.startDuration.record(seconds);
   }
 
-  /** @internal */
-  closed(connection: SrtConnection, reason: StopReason, errorType: ErrorType | undefined): void {
+  #closed(connection: SrtConnection, reason: StopReason, errorType: ErrorType | undefined): void {
     const s = this.#sync;
     s.active.record(-1);
     s.closed.record(1);
