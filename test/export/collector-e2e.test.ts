@@ -9,9 +9,17 @@ import { startPrometheus, type Labels, type PrometheusServer } from './prometheu
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICE = 'flux-e2e';
 const INSTANCE = 'e2e-1';
+/** A second app that pushes over OTLP/gRPC only. */
+const GRPC_INSTANCE = 'e2e-grpc';
+/** Each path's series in the one Prometheus: scrape-target label export_path, and the pushing instance. */
+const selectors = {
+  direct: `{export_path="direct"}`,
+  'collector (OTLP/HTTP)': `{export_path="collector",instance="${INSTANCE}"}`,
+  'collector (OTLP/gRPC)': `{export_path="collector",instance="${GRPC_INSTANCE}"}`,
+  remote_write: `{export_path="remote_write",instance="${INSTANCE}"}`,
+};
 /** Labels that differ by design between the paths (docs/deploy.md, "job and instance"). */
 const PATH_LABELS = new Set(['__name__', 'job', 'instance', 'export_path']);
-const PATHS = ['direct', 'collector', 'remote_write'] as const;
 
 /** The Prometheus names of every catalog metric (histograms as their _bucket/_count/_sum series). */
 function catalogSeriesNames(): Map<string, string> {
@@ -37,10 +45,10 @@ function labelKey(labels: Labels): string {
 }
 
 /** name -> sorted label sets, for the catalog series of one export path. */
-async function seriesByName(prom: PrometheusServer, path: string): Promise<Map<string, string[]>> {
+async function seriesByName(prom: PrometheusServer, selector: string): Promise<Map<string, string[]>> {
   const catalogNames = catalogSeriesNames();
   const byName = new Map<string, string[]>();
-  for (const labels of await prom.series(`{export_path="${path}"}`, 30)) {
+  for (const labels of await prom.series(selector, 30)) {
     const name = labels.__name__!;
     if (!catalogNames.has(name)) continue;
     byName.set(name, [...(byName.get(name) ?? []), labelKey(labels)]);
@@ -53,6 +61,7 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
   let prom: PrometheusServer | undefined;
   let collector: Child | undefined;
   let app: Child | undefined;
+  let grpcApp: Child | undefined;
   let bin = '';
   let ports: CollectorPorts;
   let appPort = 0;
@@ -84,35 +93,49 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
         },
       ]);
       collector = await startTheCollector();
-      app = startChild(
-        process.execPath,
-        ['--import', '@flux-metrics/node/register', 'test/export/fixtures/instrumented-app.ts'],
-        {
-          cwd: repo,
-          env: {
-            PATH: process.env.PATH,
-            APP_PORT: String(appPort),
-            OTEL_SERVICE_NAME: SERVICE,
-            OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${INSTANCE},deployment.environment.name=test`,
-            OTEL_METRICS_EXPORTER: 'both',
-            OTEL_EXPORTER_PROMETHEUS_PORT: String(appMetricsPort),
-            OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
-            OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      const startApp = (port: number, env: Record<string, string>) =>
+        startChild(
+          process.execPath,
+          ['--import', '@flux-metrics/node/register', 'test/export/fixtures/instrumented-app.ts'],
+          {
+            cwd: repo,
+            env: {
+              PATH: process.env.PATH,
+              APP_PORT: String(port),
+              OTEL_SERVICE_NAME: SERVICE,
+              OTEL_METRIC_EXPORT_INTERVAL: '1000',
+              ...env,
+            },
           },
-        },
-      );
-      await waitFor(
-        'app serving',
-        async () => ((await fetch(`http://127.0.0.1:${appPort}/`)).ok ? true : undefined),
-        30_000,
-      );
+        );
+      app = startApp(appPort, {
+        OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${INSTANCE},deployment.environment.name=test`,
+        OTEL_METRICS_EXPORTER: 'both',
+        OTEL_EXPORTER_PROMETHEUS_PORT: String(appMetricsPort),
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
+      });
+      const grpcAppPort = await freePort();
+      grpcApp = startApp(grpcAppPort, {
+        OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=${GRPC_INSTANCE},deployment.environment.name=test`,
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `http://127.0.0.1:${ports.grpc}`,
+      });
+      for (const port of [appPort, grpcAppPort]) {
+        await waitFor(
+          'app serving',
+          async () => ((await fetch(`http://127.0.0.1:${port}/`)).ok ? true : undefined),
+          30_000,
+        );
+      }
     },
     { timeout: 30 * 60_000 },
   );
 
   after(async () => {
     await app?.stop('SIGTERM');
+    await grpcApp?.stop('SIGTERM');
     await collector?.stop();
     await prom?.stop();
   });
@@ -123,28 +146,29 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
     async () => {
       const p = prom!;
       // Every path has delivered the app's steady counter and at least two scrapes of everything.
-      for (const path of PATHS) {
+      for (const [path, selector] of Object.entries(selectors)) {
+        const steady = `packets_sent_total${selector.slice(0, -1)},stream_name="e2e"}`;
         await waitFor(
           `${path} series`,
           async () => {
-            const r = await p.query(
-              `count_over_time(packets_sent_total{export_path="${path}",stream_name="e2e"}[30s])`,
-            );
+            const r = await p.query(`count_over_time(${steady}[30s])`);
             return r.length === 1 && r[0]!.value >= 2 ? true : undefined;
           },
           60_000,
         ).catch((err: unknown) => {
-          throw new Error(`${String(err)}\napp:\n${app!.output()}\ncollector:\n${collector!.output()}`);
+          throw new Error(
+            `${String(err)}\napp:\n${app!.output()}\ngRPC app:\n${grpcApp!.output()}\ncollector:\n${collector!.output().slice(-3000)}`,
+          );
         });
       }
-      const direct = await seriesByName(p, 'direct');
+      const direct = await seriesByName(p, selectors.direct);
       const emitted = new Set([...direct.keys()].map((n) => catalogSeriesNames().get(n)));
       // The app records every catalog metric once, so every one must be on the direct path.
       const missing = CATALOG.map((d) => d.name).filter((n) => !emitted.has(n));
       assert.deepEqual(missing, [], 'catalog metrics missing from the direct scrape');
 
-      for (const path of ['collector', 'remote_write'] as const) {
-        const other = await seriesByName(p, path);
+      for (const path of ['collector (OTLP/HTTP)', 'collector (OTLP/gRPC)', 'remote_write'] as const) {
+        const other = await seriesByName(p, selectors[path]);
         assert.deepEqual(
           [...other.keys()].sort(),
           [...direct.keys()].sort(),
@@ -156,7 +180,9 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
       }
 
       // job/instance: the scrape's on the direct path, service.name/service.instance.id through the Collector.
-      const [viaCollector] = await p.query(`packets_sent_total{export_path="collector",stream_name="e2e"}`);
+      const [viaCollector] = await p.query(
+        `packets_sent_total{export_path="collector",instance="${INSTANCE}",stream_name="e2e"}`,
+      );
       assert.equal(viaCollector?.metric.job, SERVICE);
       assert.equal(viaCollector?.metric.instance, INSTANCE);
       const [viaDirect] = await p.query(`packets_sent_total{export_path="direct",stream_name="e2e"}`);
@@ -168,14 +194,18 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
   it(
     'survives a Collector outage: app serves, memory stays bounded, counters continue without reset',
     { timeout: 180_000 },
-    async () => {
+    async (t) => {
       const p = prom!;
       const heap = async () =>
-        (await p.query(`memory_usage_bytes{export_path="direct",type="heap_used"}`))[0]?.value ?? NaN;
+        (await p.query(`memory_usage_bytes{export_path="direct",type="heap_used"}`))[0]?.value;
       const collectorValue = async () =>
-        (await p.query(`packets_sent_total{export_path="collector",stream_name="e2e"}`))[0]?.value;
-      const before = await waitFor('collector value', collectorValue, 30_000);
-      const heapBefore = await heap();
+        (
+          await p.query(
+            `packets_sent_total{export_path="collector",instance="${INSTANCE}",stream_name="e2e"}`,
+          )
+        )[0]?.value;
+      const before = await waitFor('collector value', collectorValue, 60_000);
+      const heapBefore = await waitFor('app heap', async () => heap(), 30_000);
 
       await collector!.stop('SIGKILL');
       collector = undefined;
@@ -193,7 +223,10 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
       // The direct path is unaffected by the outage: it still shows fresh data.
       const [fresh] = await p.query(`packets_sent_total{export_path="direct",stream_name="e2e"}`);
       assert.ok(fresh && fresh.value > before, 'direct scrape kept working during the outage');
-      const heapAfter = await heap();
+      const heapAfter = (await heap()) ?? NaN;
+      t.diagnostic(
+        `app heap ${(heapBefore / 1048576).toFixed(1)} -> ${(heapAfter / 1048576).toFixed(1)} MiB over the outage`,
+      );
       assert.ok(
         heapAfter - heapBefore < 32 * 1024 * 1024,
         `heap grew by ${((heapAfter - heapBefore) / 1048576).toFixed(1)} MiB during a ${outageMs / 1000}s outage`,
@@ -218,15 +251,36 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
         directNow!.value - after < 200,
         'collector path is within a push interval of the direct path',
       );
-      for (const path of ['collector', 'remote_write']) {
-        const resets = await p.query(
-          `resets(packets_sent_total{export_path="${path}",stream_name="e2e"}[5m])`,
+      await waitFor(
+        'gRPC app back on the Collector path',
+        async () => {
+          const r = await p.query(`packets_sent_total{instance="${GRPC_INSTANCE}",stream_name="e2e"}`);
+          return r.length === 1 ? true : undefined;
+        },
+        30_000,
+      );
+      for (const series of [
+        selectors['collector (OTLP/HTTP)'],
+        selectors['collector (OTLP/gRPC)'],
+        selectors.remote_write,
+      ]) {
+        const inner = series.slice(1, -1);
+        const resets = await p.query(`resets(packets_sent_total{${inner},stream_name="e2e"}[5m])`);
+        assert.deepEqual(
+          resets.map((r) => r.value),
+          [0],
+          `no counter reset on ${series}`,
         );
-        assert.equal(resets[0]?.value, 0, `no counter reset on the ${path} path`);
-        const errorResets = await p.query(`resets(errors_total{export_path="${path}",component="srt"}[5m])`);
-        assert.equal(errorResets[0]?.value, 0, `no reset of the SDK counter on the ${path} path`);
+        const errorResets = await p.query(`resets(errors_total{${inner},component="srt"}[5m])`);
+        assert.deepEqual(
+          errorResets.map((r) => r.value),
+          [0],
+          `no reset of the SDK counter on ${series}`,
+        );
       }
-      const [rate] = await p.query(`rate(packets_sent_total{export_path="collector",stream_name="e2e"}[2m])`);
+      const [rate] = await p.query(
+        `rate(packets_sent_total{export_path="collector",instance="${INSTANCE}",stream_name="e2e"}[2m])`,
+      );
       // 10 packets every 100 ms = 100/s; a reset would make rate() jump far above it.
       assert.ok(rate && rate.value > 20 && rate.value < 200, `rate ${rate?.value} is the app's real rate`);
     },
