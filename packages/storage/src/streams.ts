@@ -1,38 +1,57 @@
 import type { Readable, Writable } from 'node:stream';
 import { byteLength } from './byte-length.js';
 import { replaceMethod } from './patch.js';
-import type { StorageMetrics } from './storage-metrics.js';
+import type { IoStart, StorageMetrics } from './storage-metrics.js';
 
 type Callback = (error?: Error | null) => void;
 type Chunk = { chunk: unknown; encoding: BufferEncoding };
 
 /**
  * Meters a writable stream in place (e.g. `fs.createWriteStream(path)`) and returns it. Bytes are counted
- * when the stream's own `_write`/`_writev` reports success, so they are bytes the sink took, not bytes
- * queued; errors are counted where the stream is destroyed and reach the caller unchanged.
+ * when the stream's own `_write`/`_writev` finishes, so they are bytes the sink took, not bytes queued;
+ * errors are counted where the stream is destroyed and reach the caller unchanged.
  * Do not use it on a stream made by a metered FileHandle: the handle already counts it.
  */
 export function instrumentWritable<W extends Writable>(stream: W, metrics: StorageMetrics): W {
+  const settle = writtenBytes(stream, metrics);
   replaceMethod(stream, '_write', (original) => (chunk, encoding, callback) => {
     const start = metrics.startWrite();
     return original(chunk, encoding, (error?: Error | null) => {
-      if (!error) metrics.wrote(byteLength(chunk, encoding as BufferEncoding), start);
+      settle(error, start, () => byteLength(chunk, encoding as BufferEncoding));
       (callback as Callback)(error);
     });
   });
   replaceMethod(stream, '_writev', (original) => (chunks, callback) => {
     const start = metrics.startWrite();
     return original(chunks, (error?: Error | null) => {
-      if (!error) {
+      settle(error, start, () => {
         let bytes = 0;
         for (const c of chunks as Chunk[]) bytes += byteLength(c.chunk, c.encoding);
-        metrics.wrote(bytes, start);
-      }
+        return bytes;
+      });
       (callback as Callback)(error);
     });
   });
   countDestroyError(stream, metrics);
   return stream;
+}
+
+/**
+ * Counts one finished `_write`/`_writev`. File streams keep `bytesWritten`, which also holds the part of a
+ * chunk written before a failure (a disk filling up mid-chunk); other sinks count whole chunks on success.
+ */
+function writtenBytes(stream: Writable, metrics: StorageMetrics) {
+  const file = stream as Writable & { bytesWritten?: unknown };
+  let last = typeof file.bytesWritten === 'number' ? file.bytesWritten : -1;
+  return (error: Error | null | undefined, start: IoStart, chunkBytes: () => number): void => {
+    if (last >= 0 && typeof file.bytesWritten === 'number') {
+      const now = file.bytesWritten;
+      metrics.wrote(now - last, error ? -1 : start);
+      last = now;
+    } else if (!error) {
+      metrics.wrote(chunkBytes(), start);
+    }
+  };
 }
 
 /**
