@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -240,6 +241,42 @@ describe('srt-live-transmit on loopback', { timeout: 60_000 }, () => {
     const text = await caller.scrape();
     assert.equal(count(text, 'errors_total', { component: 'srt', type: 'auth' }), 1);
     assert.equal(count(text, 'connections_opened_total', { protocol: 'srt' }), 0);
+  });
+
+  it('counts an ffmpeg SRT publisher on a listener, and its clean end as disconnected', async (t) => {
+    const sink = await UdpSink.start();
+    t.after(() => sink.close());
+    const port = await freeUdpPort();
+    const ingest = await startSide(t, (metrics) =>
+      startSrtListener({
+        listen: { port, latencyMs: 120 },
+        output: `udp://127.0.0.1:${sink.port}`,
+        streamName: 'cam1',
+        metrics,
+      }),
+    );
+    // ffmpeg's SRT `latency` is in microseconds; 2 s of test pattern as MPEG-TS.
+    const target = `srt://127.0.0.1:${port}?mode=caller&latency=120000&pkt_size=1316`;
+    const input = ['-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2'];
+    // -muxrate pads the TS to a constant 2 Mb/s (≈ 190 SRT packets/s): reports come every 100 packets.
+    const output = ['-c:v', 'mpeg2video', '-f', 'mpegts', '-muxrate', '2000000', target];
+    const ffmpeg = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...input, ...output], {
+      stdio: 'ignore',
+    });
+    t.after(() => ffmpeg.kill('SIGKILL'));
+    await waitFor('ffmpeg to publish and finish', () => ffmpeg.exitCode !== null, 20_000);
+    await waitFor(
+      'the listener to see the publisher leave',
+      () => ingest.process.monitor.connection === undefined,
+    );
+    const text = await ingest.scrape();
+    assert.equal(ffmpeg.exitCode, 0);
+    const bytes = count(text, 'bytes_received_total');
+    t.diagnostic(`ffmpeg → listener: bytes_received_total ${bytes}`);
+    assert.ok(bytes > 300_000, 'about two seconds at 2 Mb/s arrived');
+    assert.equal(count(text, 'packets_lost_total'), 0);
+    assert.equal(count(text, 'stream_started_total'), 1);
+    assert.equal(count(text, 'stream_stopped_total', { ...CAM, reason: 'disconnected' }), 1);
   });
 
   it('says clearly that srt-live-transmit is missing instead of crashing', async () => {
