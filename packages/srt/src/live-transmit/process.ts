@@ -100,7 +100,8 @@ export function startSrtLiveTransmit(options: SrtLiveTransmitStartOptions): Prom
     clearTimeout(timer);
   };
   return new Promise((resolve, reject) => {
-    child.once('error', (error) => reject(new SrtLiveTransmitNotFoundError(binary, error)));
+    // `on`, not `once`: a later error (e.g. a failed kill) must not become an uncaught exception.
+    child.on('error', (error) => reject(new SrtLiveTransmitNotFoundError(binary, error)));
     child.once('spawn', () => resolve({ child, monitor, exited, stop }));
   });
 }
