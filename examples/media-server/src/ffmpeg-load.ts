@@ -63,7 +63,11 @@ export class RtspLoad {
   #stopped = false;
   #churn = 0;
 
-  constructor(private readonly options: RtspLoadOptions) {}
+  private readonly options: RtspLoadOptions;
+
+  constructor(options: RtspLoadOptions) {
+    this.options = options;
+  }
 
   start(): void {
     const { rtspUrl, steadyStreams, churnEveryMs } = this.options;

@@ -39,7 +39,11 @@ const ms = (seconds: number | undefined) =>
   seconds === undefined ? '–' : `${(seconds * 1000).toFixed(1)}ms`;
 
 /** One compact line of what the server is doing, from two scrapes of its own /metrics. */
-export function summarize(text: string, previous?: Exposition): { line: string; exposition: Exposition } {
+export function summarize(
+  text: string,
+  previous?: Exposition,
+  intervalSeconds = 5,
+): { line: string; exposition: Exposition } {
   const e = parseExposition(text);
   const delta = (name: string, match: Record<string, string> = {}) =>
     valueOf(e, name, match) - (previous ? valueOf(previous, name, match) : 0);
@@ -53,7 +57,7 @@ export function summarize(text: string, previous?: Exposition): { line: string; 
     `rtsp p99=${ms(quantile(0.99, bucketsSince(e, previous, 'rtsp_request_duration_seconds')))}`,
     `http p99=${ms(quantile(0.99, bucketsSince(e, previous, 'http_request_duration_seconds')))}`,
     `errors+${delta('errors_total')}`,
-    `rx=${((delta('bytes_received_total') * 8) / 1e6).toFixed(2)}Mbit`,
+    `rx=${((delta('bytes_received_total') * 8) / 1e6 / intervalSeconds).toFixed(2)}Mbit/s`,
     `srt rtt=${rtt.length ? ms(Math.max(...rtt)) : '–'} loss=${srtSent > 0 ? ((100 * srtLost) / srtSent).toFixed(2) : '0.00'}%`,
     `disk=${disk.length ? (100 * Math.max(...disk)).toFixed(1) : '–'}%`,
     `segments=${valueOf(e, 'recording_segments_completed_total')}`,
