@@ -1,19 +1,11 @@
 import { Writable } from 'node:stream';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Counter, Registry } from 'prom-client';
-import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
 import { instrumentWritable, storageMetrics } from '@flux-metrics/storage';
+import { createHarness } from '../test/support/harness.ts';
 import type { BenchCase } from './case.ts';
 
-// A reader must be attached: without one the SDK skips attribute hashing and the numbers mean nothing.
-const ref: { provider?: MeterProvider } = {};
-const exporter = new PrometheusExporter({
-  preventServerStart: true,
-  metricProducers: [observedSeriesProducer(() => ref.provider)],
-});
-const provider = new MeterProvider({ readers: [exporter], views: catalogViews() });
-ref.provider = provider;
+// A real provider with a reader attached: without one the SDK skips attribute hashing.
+const { provider } = createHarness();
 
 const CHUNK = 188 * 7; // one MPEG-TS UDP payload
 
@@ -40,13 +32,13 @@ const chunk = Buffer.alloc(CHUNK);
 export const cases: BenchCase[] = [
   {
     group: 'per write (hot path)',
-    name: 'storage startWrite+wrote, latency 1 in 16 (default)',
-    op: () => sampled.wrote(CHUNK, sampled.startWrite()),
+    name: 'storage writes.start+done, latency 1 in 16 (default)',
+    op: () => sampled.writes.done(CHUNK, sampled.writes.start()),
   },
   {
     group: 'per write (hot path)',
-    name: 'storage startWrite+wrote, latency every write',
-    op: () => everyWrite.wrote(CHUNK, everyWrite.startWrite()),
+    name: 'storage writes.start+done, latency every write',
+    op: () => everyWrite.writes.done(CHUNK, everyWrite.writes.start()),
   },
   {
     group: 'per write (hot path)',

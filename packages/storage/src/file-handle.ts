@@ -2,7 +2,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Mode, OpenMode } from 'node:fs';
 import { byteLength } from './byte-length.js';
 import { replaceMethod, type Method } from './patch.js';
-import type { IoStart, StorageMetrics, StorageOperation } from './storage-metrics.js';
+import type { SampledIo } from './sampled-io.js';
+import type { StorageMetrics, StorageOperation } from './storage-metrics.js';
 
 const metered = new WeakSet<FileHandle>();
 
@@ -19,13 +20,13 @@ export function instrumentFileHandle(handle: FileHandle, metrics: StorageMetrics
   metered.add(handle);
   const m = metrics;
   const io =
-    (start: () => IoStart, done: (result: IoResult, started: IoStart) => void) =>
+    (direction: SampledIo, bytesOf: (result: IoResult) => number | undefined) =>
     (original: Method) =>
     (...args: unknown[]) => {
-      const started = start();
+      const start = direction.start();
       return (original(...args) as Promise<IoResult>).then(
         (result) => {
-          done(result, started);
+          direction.done(bytesOf(result) ?? 0, start);
           return result;
         },
         (error: unknown) => {
@@ -34,14 +35,8 @@ export function instrumentFileHandle(handle: FileHandle, metrics: StorageMetrics
         },
       );
     };
-  const wrote = io(
-    () => m.startWrite(),
-    (r, s) => m.wrote(r.bytesWritten ?? 0, s),
-  );
-  const read = io(
-    () => m.startRead(),
-    (r, s) => m.readBytes(r.bytesRead ?? 0, s),
-  );
+  const wrote = io(m.writes, (r) => r.bytesWritten);
+  const read = io(m.reads, (r) => r.bytesRead);
   replaceMethod(handle, 'write', wrote);
   replaceMethod(handle, 'writev', wrote);
   replaceMethod(handle, 'read', read);
@@ -96,7 +91,7 @@ function encodingOf(options: unknown): BufferEncoding | undefined {
  */
 function wholeFileWrite(original: Method, m: StorageMetrics): Method {
   return (data, options, ...rest) => {
-    const start = m.startWrite();
+    const start = m.writes.start();
     const encoding = encodingOf(options);
     let bytes = 0;
     let source = data;
@@ -104,7 +99,7 @@ function wholeFileWrite(original: Method, m: StorageMetrics): Method {
     else if (isIterable(data)) source = countChunks(data, encoding, (n) => (bytes += n));
     return (original(source, options, ...rest) as Promise<unknown>).then(
       (result) => {
-        m.wrote(bytes, start);
+        m.writes.done(bytes, start);
         return result;
       },
       (error: unknown) => {
@@ -117,10 +112,10 @@ function wholeFileWrite(original: Method, m: StorageMetrics): Method {
 
 function wholeFileRead(original: Method, m: StorageMetrics): Method {
   return (options, ...rest) => {
-    const start = m.startRead();
+    const start = m.reads.start();
     return (original(options, ...rest) as Promise<unknown>).then(
       (content) => {
-        m.readBytes(byteLength(content, encodingOf(options)), start);
+        m.reads.done(byteLength(content, encodingOf(options)), start);
         return content;
       },
       (error: unknown) => {

@@ -1,6 +1,8 @@
 // Metrics of one storage volume: byte counters, sampled I/O latency, errno errors, disk usage of paths.
 export { DEFAULT_LATENCY_SAMPLE_EVERY, StorageMetrics, storageMetrics } from './storage-metrics.js';
-export type { IoStart, StorageMetricsOptions, StorageOperation } from './storage-metrics.js';
+export type { StorageMetricsOptions, StorageOperation } from './storage-metrics.js';
+export { SampledIo } from './sampled-io.js';
+export type { IoStart } from './sampled-io.js';
 export { errnoType } from './errno.js';
 export type { ErrnoType } from './errno.js';
 

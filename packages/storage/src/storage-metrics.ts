@@ -9,6 +9,7 @@ import {
   type FluxInstruments,
 } from '@flux-metrics/core';
 import { errnoType, type ErrnoType } from './errno.js';
+import { SampledIo } from './sampled-io.js';
 
 export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 
@@ -26,18 +27,19 @@ export interface StorageMetricsOptions {
   readonly meterProvider?: MeterProvider;
 }
 
-/** Returned by `startRead`/`startWrite`: a start time when this operation is sampled, otherwise -1. */
-export type IoStart = number;
-
 export const DEFAULT_LATENCY_SAMPLE_EVERY = 16;
 
 /**
  * The storage metrics of one volume. The wrappers call it around every operation; the hot path (one read
- * or write) is a countdown and a field increment, plus a timed histogram record on sampled operations.
+ * or write, `writes`/`reads`) is a countdown and a field increment, plus a histogram record when sampled.
  */
 export class StorageMetrics {
   readonly volume: string;
   readonly #instruments: FluxInstruments;
+  /** Writes: `const s = writes.start(); …; writes.done(bytesWritten, s)`. */
+  readonly writes: SampledIo;
+  /** Reads: `const s = reads.start(); …; reads.done(bytesRead, s)`. */
+  readonly reads: SampledIo;
   readonly #written: Cell;
   readonly #read: Cell;
   readonly #latency: Record<StorageOperation, BoundInstrument>;
@@ -49,15 +51,12 @@ export class StorageMetrics {
   readonly #snapshots: BoundInstrument;
   readonly #retentionDeletions: BoundInstrument;
   readonly #stopDiskWatch: () => void;
-  readonly #sampleEvery: number;
-  #untilWriteSample = 1;
-  #untilReadSample = 1;
   #closed = false;
 
   constructor(options: StorageMetricsOptions = {}) {
     this.volume = options.volume ?? 'default';
     const every = options.latencySampleEvery ?? DEFAULT_LATENCY_SAMPLE_EVERY;
-    this.#sampleEvery = Number.isInteger(every) && every >= 1 ? every : DEFAULT_LATENCY_SAMPLE_EVERY;
+    const sampleEvery = Number.isInteger(every) && every >= 1 ? every : DEFAULT_LATENCY_SAMPLE_EVERY;
     const instruments = fluxInstruments(options.meterProvider);
     this.#instruments = instruments;
     const labels = { volume: this.volume };
@@ -67,6 +66,8 @@ export class StorageMetrics {
     this.#latency = Object.fromEntries(
       STORAGE_OPERATIONS.map((operation) => [operation, latency.bind({ operation, ...labels })]),
     ) as Record<StorageOperation, BoundInstrument>;
+    this.writes = new SampledIo(this.#written, this.#latency.write, sampleEvery);
+    this.reads = new SampledIo(this.#read, this.#latency.read, sampleEvery);
     this.#segmentsOpened = instruments.get('recording_segments_opened_total').bind(labels);
     this.#segmentsCompleted = instruments.get('recording_segments_completed_total').bind(labels);
     this.#segmentSize = instruments.get('recording_segment_size_bytes').bind(labels);
@@ -75,32 +76,6 @@ export class StorageMetrics {
     this.#retentionDeletions = instruments.get('recording_retention_deletions_total').bind(labels);
     const paths = options.diskPaths ?? [];
     this.#stopDiskWatch = paths.length > 0 ? watchDiskPaths(paths, options.meterProvider) : () => {};
-  }
-
-  /** Call before a write; pass the result to `wrote` or `failed`. */
-  startWrite(): IoStart {
-    if (--this.#untilWriteSample > 0) return -1;
-    this.#untilWriteSample = this.#sampleEvery;
-    return performance.now();
-  }
-
-  /** A write of `bytes` bytes finished. */
-  wrote(bytes: number, start: IoStart): void {
-    this.#written.value += bytes;
-    if (start >= 0) this.#latency.write.record((performance.now() - start) / 1000);
-  }
-
-  /** Call before a read; pass the result to `readBytes` or `failed`. */
-  startRead(): IoStart {
-    if (--this.#untilReadSample > 0) return -1;
-    this.#untilReadSample = this.#sampleEvery;
-    return performance.now();
-  }
-
-  /** A read of `bytes` bytes finished. */
-  readBytes(bytes: number, start: IoStart): void {
-    this.#read.value += bytes;
-    if (start >= 0) this.#latency.read.record((performance.now() - start) / 1000);
   }
 
   /** Runs a whole-file operation (open, sync, close, stat, unlink), timing it and counting its errno. */

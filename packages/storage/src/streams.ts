@@ -1,7 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { byteLength } from './byte-length.js';
 import { replaceMethod } from './patch.js';
-import type { IoStart, StorageMetrics } from './storage-metrics.js';
+import type { IoStart } from './sampled-io.js';
+import type { StorageMetrics } from './storage-metrics.js';
 
 type Callback = (error?: Error | null) => void;
 type Chunk = { chunk: unknown; encoding: BufferEncoding };
@@ -15,14 +16,14 @@ type Chunk = { chunk: unknown; encoding: BufferEncoding };
 export function instrumentWritable<W extends Writable>(stream: W, metrics: StorageMetrics): W {
   const settle = writtenBytes(stream, metrics);
   replaceMethod(stream, '_write', (original) => (chunk, encoding, callback) => {
-    const start = metrics.startWrite();
+    const start = metrics.writes.start();
     return original(chunk, encoding, (error?: Error | null) => {
       settle(error, start, () => byteLength(chunk, encoding as BufferEncoding));
       (callback as Callback)(error);
     });
   });
   replaceMethod(stream, '_writev', (original) => (chunks, callback) => {
-    const start = metrics.startWrite();
+    const start = metrics.writes.start();
     return original(chunks, (error?: Error | null) => {
       settle(error, start, () => {
         let bytes = 0;
@@ -46,10 +47,10 @@ function writtenBytes(stream: Writable, metrics: StorageMetrics) {
   return (error: Error | null | undefined, start: IoStart, chunkBytes: () => number): void => {
     if (last >= 0 && typeof file.bytesWritten === 'number') {
       const now = file.bytesWritten;
-      metrics.wrote(now - last, error ? -1 : start);
+      metrics.writes.done(now - last, error ? -1 : start);
       last = now;
     } else if (!error) {
-      metrics.wrote(chunkBytes(), start);
+      metrics.writes.done(chunkBytes(), start);
     }
   };
 }
@@ -62,12 +63,12 @@ function writtenBytes(stream: Writable, metrics: StorageMetrics) {
 export function instrumentReadable<R extends Readable>(stream: R, metrics: StorageMetrics): R {
   let start = -1;
   replaceMethod(stream, '_read', (original) => (size) => {
-    start = metrics.startRead();
+    start = metrics.reads.start();
     return original(size);
   });
   replaceMethod(stream, 'push', (original) => (chunk, encoding) => {
     if (chunk !== null && chunk !== undefined) {
-      metrics.readBytes(byteLength(chunk, encoding as BufferEncoding), start);
+      metrics.reads.done(byteLength(chunk, encoding as BufferEncoding), start);
       start = -1;
     }
     return original(chunk, encoding);
