@@ -17,12 +17,13 @@ const deviation = (measured: number, truth: number) => `${(((measured - truth) /
 const requests = (e: Exposition, method: string, status: number) =>
   valueOf(e, 'rtsp_requests_total', { method, status: String(status) });
 
-async function setUp(t: import('node:test').TestContext) {
+async function setUp(t: import('node:test').TestContext, interleaved = true) {
   const harness = createHarness();
   const server = await startRtspServer({
     port: 0,
     meterProvider: harness.provider,
     senderReportIntervalMs: 500,
+    interleaved,
   });
   t.after(async () => {
     await server.close();
@@ -150,4 +151,20 @@ test('ffmpeg publishes and plays over TCP interleaved: media bytes match the byt
   );
   assert.ok(valueOf(e, 'rtcp_packets_total', { direction: 'receive', stream_name: 'cam2' }) >= 2);
   assert.equal(valueOf(e, 'stream_stopped_total', { ...cam2, reason: 'teardown' }), 2);
+});
+
+test('a UDP-only server answers ffmpeg over TCP with 461, counted as an unsupported-transport error', async (t) => {
+  const { server, scrape, settled } = await setUp(t, false);
+  const publisher = publish(server.url('cam3'), 3);
+  t.after(() => publisher.stop());
+  await waitFor('cam3 to be published', () => server.streams().some((s) => s.name === 'cam3'));
+  const refused = await play(server.url('cam3'), 1, 'tcp').done;
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /461 Unsupported Transport/);
+  assert.equal((await publisher.done).code, 0);
+  await settled();
+  const e = await scrape();
+  assert.equal(requests(e, 'SETUP', 461), 1);
+  assert.equal(valueOf(e, 'errors_total', { component: 'rtsp', type: 'unsupported' }), 1);
+  assert.equal(valueOf(e, 'connections_closed_total', RTSP), 2);
 });

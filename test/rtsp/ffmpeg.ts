@@ -40,34 +40,10 @@ export function ffmpeg(args: readonly string[], timeLimitMs = 30_000, logLevel =
  * players send receiver reports about once a second. Logs at info level for the final `video:NkB` size.
  */
 export function publish(url: string, seconds: number, transport: 'udp' | 'tcp' = 'udp'): FfmpegProcess {
-  return ffmpeg(
-    [
-      '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=640x360:rate=25,noise=alls=20:allf=t',
-      '-t',
-      String(seconds),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-tune',
-      'zerolatency',
-      '-g',
-      '25',
-      '-b:v',
-      '2M',
-      '-f',
-      'rtsp',
-      '-rtsp_transport',
-      transport,
-      url,
-    ],
-    (seconds + 20) * 1000,
-    'info',
-  );
+  const source = `-re -f lavfi -i testsrc2=size=640x360:rate=25,noise=alls=20:allf=t -t ${seconds}`;
+  const encode = '-c:v libx264 -preset ultrafast -tune zerolatency -g 25 -b:v 2M';
+  const args = `${source} ${encode} -f rtsp -rtsp_transport ${transport}`.split(' ');
+  return ffmpeg([...args, url], (seconds + 20) * 1000, 'info');
 }
 
 /** The encoded video bytes ffmpeg says it sent (`video:1234kB` in its final statistics, 1 kB = 1024 B). */

@@ -10,6 +10,8 @@ export interface ServerContext {
   /** Publisher RTP sources by `address:port`, fed by the server's RTP socket. */
   readonly udpSources: Map<string, (packet: Buffer) => void>;
   readonly udpOutput: MediaOutput;
+  /** Whether RTP/AVP/TCP is accepted; otherwise it is answered 461 Unsupported Transport. */
+  readonly interleaved: boolean;
   readonly serverPorts: readonly [number, number];
 }
 
@@ -138,7 +140,10 @@ export class ClientConnection {
         .map((p) => p.trim().split('=') as [string, string | undefined]),
     );
     const protocol = spec.split(';')[0]?.trim().toUpperCase() ?? '';
-    if (!protocol.startsWith('RTP/AVP') || params.has('multicast')) return { status: 461 };
+    const tcp = protocol.endsWith('/TCP');
+    const unsupported =
+      !protocol.startsWith('RTP/AVP') || params.has('multicast') || (tcp && !this.#context.interleaved);
+    if (unsupported) return { status: 461 };
     const publishing = /record/i.test(params.get('mode') ?? '');
     const stream = publishing ? this.#announced : this.#liveStreamOf(path);
     const index = stream?.trackIndex(path) ?? -1;
@@ -149,7 +154,7 @@ export class ClientConnection {
 
     let transport: TrackTransport;
     let answer: string;
-    if (protocol.endsWith('/TCP')) {
+    if (tcp) {
       const [rtpChannel, rtcpChannel] = ports(params.get('interleaved')) ?? [index * 2, index * 2 + 1];
       transport = { kind: 'tcp', rtpChannel, rtcpChannel };
       answer = `RTP/AVP/TCP;unicast;interleaved=${rtpChannel}-${rtcpChannel}`;
