@@ -34,6 +34,7 @@ test('a metered fs write stream counts exactly the bytes that reach the file', a
   const { dir, metrics, value } = await setup(t);
   const path = join(dir, 'rec.ts');
   const out = instrumentWritable(createWriteStream(path, { highWaterMark: 1024 }), metrics);
+  assert.equal(instrumentWritable(out, metrics), out, 'metering twice changes nothing (no double count)');
   assert.equal(out.listenerCount('error'), 0, 'no error listener added: unhandled errors stay unhandled');
   let expected = 0;
   const chunkOf = (i: number) => (i % 3 === 0 ? `chunk ${i} ünïcode\n` : randomBytes(500 + i));

@@ -5,6 +5,9 @@ import type { IoStart } from './sampled-io.js';
 import type { StorageMetrics } from './storage-metrics.js';
 
 type Callback = (error?: Error | null) => void;
+
+/** Streams already metered: metering twice would count every byte twice. */
+const metered = new WeakSet<Readable | Writable>();
 type Chunk = { chunk: unknown; encoding: BufferEncoding };
 
 /**
@@ -14,6 +17,8 @@ type Chunk = { chunk: unknown; encoding: BufferEncoding };
  * Do not use it on a stream made by a metered FileHandle: the handle already counts it.
  */
 export function instrumentWritable<W extends Writable>(stream: W, metrics: StorageMetrics): W {
+  if (metered.has(stream)) return stream;
+  metered.add(stream);
   const settle = writtenBytes(stream, metrics);
   replaceMethod(stream, '_write', (original) => (chunk, encoding, callback) => {
     const start = metrics.writes.start();
@@ -61,6 +66,8 @@ function writtenBytes(stream: Writable, metrics: StorageMetrics) {
  * Do not use it on a stream made by a metered FileHandle: the handle already counts it.
  */
 export function instrumentReadable<R extends Readable>(stream: R, metrics: StorageMetrics): R {
+  if (metered.has(stream)) return stream;
+  metered.add(stream);
   let start = -1;
   replaceMethod(stream, '_read', (original) => (size) => {
     start = metrics.reads.start();
