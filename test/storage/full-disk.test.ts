@@ -30,9 +30,12 @@ test('a filesystem that fills up: ENOSPC reaches the caller, bytes and errors ar
   const metrics = storageMetrics({ volume: 'tmpfs', diskPaths: [fs.dir], meterProvider: harness.provider });
   const recorder = createRecorder(metrics);
   t.after(async () => {
-    metrics.close();
-    await harness.shutdown();
-    fs.unmount();
+    try {
+      metrics.close();
+      await harness.shutdown();
+    } finally {
+      fs.unmount();
+    }
   });
   const value = async (name: string, labels: Record<string, string>) =>
     sampleValue(await harness.scrape(), name, labels);
