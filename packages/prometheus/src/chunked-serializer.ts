@@ -15,8 +15,21 @@ function familyName(metric: MetricData): string {
   return name;
 }
 
-/** Splits a collection into one ResourceMetrics per family, keeping first-seen order and every scope. */
-function byFamily(resourceMetrics: ResourceMetrics): ResourceMetrics[] {
+/** Data points serialized between two yields: about a millisecond of work. */
+const SLICE = 250;
+
+/** One piece of the exposition; a continuation repeats its family's header, which is then cut. */
+interface Chunk {
+  readonly resourceMetrics: ResourceMetrics;
+  readonly continuation: boolean;
+}
+
+/**
+ * Splits a collection into one piece per family (keeping first-seen order and every scope), and a family of
+ * a single metric with many points (one series per stream) into slices of SLICE points.
+ */
+function chunksOf(resourceMetrics: ResourceMetrics): Chunk[] {
+  const { resource } = resourceMetrics;
   const groups = new Map<string, ScopeMetrics[]>();
   for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
     for (const metric of metrics) {
@@ -26,7 +39,30 @@ function byFamily(resourceMetrics: ResourceMetrics): ResourceMetrics[] {
       group.push({ scope, metrics: [metric] });
     }
   }
-  return [...groups.values()].map((scopeMetrics) => ({ resource: resourceMetrics.resource, scopeMetrics }));
+  const chunks: Chunk[] = [];
+  for (const group of groups.values()) {
+    const only = group.length === 1 ? group[0]! : undefined;
+    const metric = only?.metrics[0];
+    if (!only || !metric || metric.dataPoints.length <= SLICE) {
+      chunks.push({ resourceMetrics: { resource, scopeMetrics: group }, continuation: false });
+      continue;
+    }
+    for (let i = 0; i < metric.dataPoints.length; i += SLICE) {
+      const slice = { ...metric, dataPoints: metric.dataPoints.slice(i, i + SLICE) } as MetricData;
+      chunks.push({
+        resourceMetrics: { resource, scopeMetrics: [{ scope: only.scope, metrics: [slice] }] },
+        continuation: i > 0,
+      });
+    }
+  }
+  return chunks;
+}
+
+/** Drops the `# HELP` / `# UNIT` / `# TYPE` lines that open a continuation slice. */
+function withoutHeader(text: string): string {
+  let start = 0;
+  while (text.startsWith('# ', start)) start = text.indexOf('\n', start) + 1;
+  return text.slice(start);
 }
 
 export interface SerializerOptions {
@@ -36,9 +72,9 @@ export interface SerializerOptions {
 }
 
 /**
- * The OTel Prometheus serializer, run one metric family at a time with a yield to the event loop in
- * between: the output is the same text, but a scrape of tens of thousands of series no longer blocks the
- * loop that carries media for its whole duration, only for one family at a time.
+ * The OTel Prometheus serializer, run one family (or slice of SLICE points) at a time with a yield to the
+ * event loop in between: the output is the same text, but a scrape of tens of thousands of series no longer
+ * blocks the loop that carries media for its whole duration, only for about a millisecond at a time.
  */
 export class ChunkedSerializer {
   readonly #first: PrometheusSerializer;
@@ -58,12 +94,14 @@ export class ChunkedSerializer {
   }
 
   async serialize(resourceMetrics: ResourceMetrics): Promise<string> {
-    const chunks = byFamily(resourceMetrics);
+    const chunks = chunksOf(resourceMetrics);
     if (chunks.length === 0) return this.#first.serialize(resourceMetrics);
     const parts: string[] = [];
     for (let i = 0; i < chunks.length; i++) {
       if (i > 0) await yieldToEventLoop();
-      parts.push((i === 0 ? this.#first : this.#rest).serialize(chunks[i]!));
+      const { resourceMetrics: piece, continuation } = chunks[i]!;
+      const text = (i === 0 ? this.#first : this.#rest).serialize(piece);
+      parts.push(continuation ? withoutHeader(text) : text);
     }
     return parts.join('');
   }
