@@ -5,7 +5,7 @@ import { createHarness } from '../support/harness.ts';
 import { parseExposition, valueOf, type Exposition } from '../support/exposition.ts';
 import { startCountingProxy } from './counting-proxy.ts';
 import { play, publish, videoBytes } from './ffmpeg.ts';
-import { sleep, waitFor } from './wait.ts';
+import { waitFor } from './wait.ts';
 
 const RTSP = { protocol: 'rtsp' };
 /** RTP adds 12 header bytes per ~1.3 kB packet and drops Annex-B start codes: well within 2 %. */
@@ -47,12 +47,16 @@ test('ffmpeg publishes over UDP, two ffmpeg players play it, two fail: every req
 
   const players = [play(url, 4), play(url, 4)];
   t.after(() => players.forEach((p) => p.stop()));
-  await sleep(2500);
-  const live = await scrape();
+  // While they play: 3 connections and sessions, and a jitter gauge once a receiver report came in.
+  const jitterOf = (e: Exposition) =>
+    e.samples.find((s) => s.name === 'rtsp_rtp_jitter_seconds' && s.labels.stream_name === 'cam1')?.value;
+  let live = await scrape();
+  await waitFor('a receiver report', async () => jitterOf((live = await scrape())) !== undefined, 3500);
   assert.equal(valueOf(live, 'active_connections', RTSP), 3);
   assert.equal(valueOf(live, 'active_streams', RTSP), 3);
-  const jitter = valueOf(live, 'rtsp_rtp_jitter_seconds', { stream_name: 'cam1' });
-  assert.ok(jitter >= 0 && jitter < 0.1, `jitter from receiver reports ${jitter}`);
+  const jitter = jitterOf(live)!;
+  assert.ok(jitter >= 0 && jitter < 0.1, `jitter from receiver reports ${jitter} s`);
+  t.diagnostic(`UDP: jitter ${jitter} s from the players' receiver reports`);
 
   const notFound = await play(server.url('nope'), 1).done;
   assert.equal(notFound.code, 1);
