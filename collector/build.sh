@@ -10,6 +10,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 manifest="$here/builder-config.yaml"
 
 export PATH="/usr/local/go/bin:$PATH"
+# Go needs a home for its module and build caches; CI environments may not set one.
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 command -v go >/dev/null || { echo "build.sh: Go >= 1.26 is required (/usr/local/go/bin/go)" >&2; exit 1; }
 
 hash="$( (cat "$manifest"; echo "$BUILDER_VERSION") | sha256sum | cut -c1-16)"
