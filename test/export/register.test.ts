@@ -128,14 +128,34 @@ describe('node --import @flux-metrics/node/register', () => {
     assert.ok(result.ms < 12_000, `exited after ${result.ms} ms`);
   });
 
-  it('OTEL_METRICS_EXPORTER=none starts nothing', async () => {
-    received.length = 0;
+  /** Runs the app for a while and reports whether its embedded /metrics answered meanwhile. */
+  async function servesMetrics(exporter: string | undefined): Promise<boolean> {
     const metricsPort = await freePort();
-    const result = await runApp('natural', {
-      OTEL_METRICS_EXPORTER: 'none',
+    const env: Record<string, string> = {
+      RUN_MS: '3000',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-    });
+    };
+    if (exporter !== undefined) env.OTEL_METRICS_EXPORTER = exporter;
+    else env.OTEL_METRICS_EXPORTER = '';
+    const exited = runApp('run-then-exit', env);
+    let served = false;
+    const deadline = Date.now() + 2500;
+    while (!served && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      served = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+        (res) => res.ok,
+        () => false,
+      );
+    }
+    const result = await exited;
     assert.equal(result.code, 0, result.output);
-    assert.deepEqual(received, []);
+    return served;
+  }
+
+  it('serves the embedded /metrics by default and nothing with OTEL_METRICS_EXPORTER=none', async () => {
+    received.length = 0;
+    assert.equal(await servesMetrics(undefined), true, 'prometheus is the default exporter');
+    assert.equal(await servesMetrics('none'), false);
+    assert.deepEqual(received, [], 'no OTLP push from either');
   });
 });
