@@ -173,3 +173,45 @@ test('bytes that are not RTSP count one protocol error and still reach the serve
   assert.equal(valueOf(e, 'errors_total', { component: 'rtsp', type: 'protocol' }), 1);
   assert.equal(valueOf(e, 'active_connections', { protocol: 'rtsp' }), 0);
 });
+
+test('a server that reads with read() and answers with cork()/end(chunk) is observed the same way', async (t) => {
+  const harness = createHarness();
+  const server = createServer((socket) => {
+    let text = '';
+    let answered = false;
+    socket.on('readable', () => {
+      for (let chunk: Buffer | null; (chunk = socket.read() as Buffer | null) !== null;)
+        text += chunk.toString();
+      if (answered || !text.endsWith('\r\n\r\n')) return;
+      answered = true;
+      socket.cork(); // two writes in one _writev
+      socket.write('RTSP/1.0 404 Not Found\r\n');
+      socket.write('CSeq: 1\r\n\r\n');
+      socket.uncork();
+      socket.end('RTSP/1.0 200 OK\r\nCSeq: 2\r\n\r\n');
+    });
+  });
+  const rtsp = instrumentRtspServer(server, { meterProvider: harness.provider });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(async () => {
+    rtsp.stop();
+    server.close();
+    await harness.shutdown();
+  });
+  const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+  t.after(() => client.destroy());
+  let answer = '';
+  client.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  client.write('DESCRIBE rtsp://h/nope RTSP/1.0\r\nCSeq: 1\r\n\r\nOPTIONS * RTSP/1.0\r\nCSeq: 2\r\n\r\n');
+  await once(client, 'end');
+  assert.equal(answer, 'RTSP/1.0 404 Not Found\r\nCSeq: 1\r\n\r\nRTSP/1.0 200 OK\r\nCSeq: 2\r\n\r\n');
+  await waitFor(
+    'close',
+    async () => valueOf(parseExposition(await harness.scrape()), 'connections_closed_total') === 1,
+  );
+  const e = parseExposition(await harness.scrape());
+  assert.equal(valueOf(e, 'rtsp_requests_total', { method: 'DESCRIBE', status: '404' }), 1);
+  assert.equal(valueOf(e, 'rtsp_requests_total', { method: 'OPTIONS', status: '200' }), 1);
+  assert.equal(valueOf(e, 'errors_total', { component: 'rtsp', type: 'not_found' }), 1);
+});

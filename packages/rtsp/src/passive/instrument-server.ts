@@ -89,7 +89,7 @@ export function instrumentRtspServer(
   const stops: (() => void)[] = [];
 
   const onConnection = (socket: Socket) => {
-    const remoteAddress = socket.remoteAddress ?? '127.0.0.1';
+    const remoteAddress = socket.remoteAddress ?? ''; // unknown peer: its UDP ports match nothing
     const dialogue = new RtspDialogue(metrics.connectionOpened(), endpoints, remoteAddress, streamName);
     tapSocket(
       socket,

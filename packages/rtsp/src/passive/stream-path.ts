@@ -12,11 +12,16 @@ export function pathOf(url: string): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
 
+/** Descriptions kept per connection; a client describing more paths than this drops the oldest. */
+const MAX_DESCRIPTIONS = 32;
+
 /** Media descriptions seen on a connection (DESCRIBE answers, ANNOUNCE bodies), by stream path. */
 export class Descriptions {
   readonly #byPath = new Map<string, SdpTrack[]>();
 
   set(path: string, tracks: SdpTrack[]): void {
+    this.#byPath.delete(path);
+    if (this.#byPath.size >= MAX_DESCRIPTIONS) this.#byPath.delete(this.#byPath.keys().next().value ?? '');
     this.#byPath.set(path, tracks);
   }
 
