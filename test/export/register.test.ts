@@ -131,13 +131,12 @@ describe('node --import @flux-metrics/node/register', () => {
   /** Runs the app for a while and reports whether its embedded /metrics answered meanwhile. */
   async function servesMetrics(exporter: string | undefined): Promise<boolean> {
     const metricsPort = await freePort();
-    const env: Record<string, string> = {
+    const exited = runApp('run-then-exit', {
       RUN_MS: '3000',
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-    };
-    if (exporter !== undefined) env.OTEL_METRICS_EXPORTER = exporter;
-    else env.OTEL_METRICS_EXPORTER = '';
-    const exited = runApp('run-then-exit', env);
+      // Empty is unset: the default applies.
+      OTEL_METRICS_EXPORTER: exporter ?? '',
+    });
     let served = false;
     const deadline = Date.now() + 2500;
     while (!served && Date.now() < deadline) {
