@@ -59,7 +59,9 @@ export class SrtConnection implements GaugeSource {
       COUNTERS.forEach((mapping, i) => {
         if (!appliesTo(mapping.side, this.direction)) return;
         const n = this.#counters.increment(stats, mapping.field, cleared);
-        if (n > 0) this.#add(i, n);
+        // Hold every counter series from the first report, at 0 if need be: rate() cannot see the first
+        // increase of a series that appears with it, so the first lost packets would go unnoticed.
+        if (n > 0 || (!this.#closed && !this.#cells[i])) this.#add(i, n);
       });
       if (this.#closed) return;
       this.host.report(this, stats);
