@@ -17,7 +17,7 @@ const deviation = (measured: number, truth: number) => `${(((measured - truth) /
 const requests = (e: Exposition, method: string, status: number) =>
   valueOf(e, 'rtsp_requests_total', { method, status: String(status) });
 
-async function setUp(t: import('node:test').TestContext, interleaved = true) {
+async function setUp(t: import('node:test').TestContext, interleaved = false) {
   const harness = createHarness();
   const server = await startRtspServer({
     port: 0,
@@ -118,7 +118,7 @@ test('ffmpeg publishes over UDP, two ffmpeg players play it, two fail: every req
 });
 
 test('ffmpeg publishes and plays over TCP interleaved: media bytes match the bytes on the wire', async (t) => {
-  const { server, scrape, settled } = await setUp(t);
+  const { server, scrape, settled } = await setUp(t, true);
   const proxy = await startCountingProxy(server.port);
   t.after(() => proxy.close());
   const url = `rtsp://127.0.0.1:${proxy.port}/cam2`;
@@ -157,8 +157,8 @@ test('ffmpeg publishes and plays over TCP interleaved: media bytes match the byt
   assert.equal(valueOf(e, 'stream_stopped_total', { ...cam2, reason: 'teardown' }), 2);
 });
 
-test('a UDP-only server answers ffmpeg over TCP with 461, counted as an unsupported-transport error', async (t) => {
-  const { server, scrape, settled } = await setUp(t, false);
+test('the UDP-only default answers ffmpeg over TCP with 461, counted as an unsupported-transport error', async (t) => {
+  const { server, scrape, settled } = await setUp(t);
   const publisher = publish(server.url('cam3'), 3);
   t.after(() => publisher.stop());
   await waitFor('cam3 to be published', () => server.streams().some((s) => s.name === 'cam3'));

@@ -8,11 +8,16 @@ const { values } = parseArgs({
   options: {
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '8554' },
+    interleaved: { type: 'boolean', default: false },
   },
 });
 
 const registration = register({ serviceName: 'flux-rtsp-server' });
-const server = await startRtspServer({ host: values.host, port: Number(values.port) });
+const server = await startRtspServer({
+  host: values.host,
+  port: Number(values.port),
+  interleaved: values.interleaved,
+});
 console.log(`RTSP on ${server.url('<name>')}; publish with ffmpeg -f rtsp ${server.url('cam1')}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -16,7 +16,7 @@ export interface RtspServerOptions {
   readonly rtpPort?: number;
   /** How often players get an RTCP sender report (default 1000 ms), so their receiver reports carry RTT. */
   readonly senderReportIntervalMs?: number;
-  /** Accept RTP/AVP/TCP (interleaved) transports (default true); false answers them 461 like UDP-only servers. */
+  /** Accept RTP/AVP/TCP (interleaved) transports; default false: answered 461, like UDP-only servers. */
   readonly interleaved?: boolean;
   /** Instrument the server with @flux-metrics/rtsp (default true). */
   readonly metrics?: boolean;
@@ -74,7 +74,7 @@ export async function startRtspServer(options: RtspServerOptions = {}): Promise<
     streams: new Map<string, LiveStream>(),
     udpSources: new Map(),
     udpOutput,
-    interleaved: options.interleaved ?? true,
+    interleaved: options.interleaved ?? false,
     serverPorts: [rtp.address().port, rtcp.address().port],
   };
   rtp.on('message', (packet, from) => context.udpSources.get(`${from.address}:${from.port}`)?.(packet));
