@@ -17,8 +17,8 @@ export class ApiLoad {
     clearInterval(this.#timer);
   }
 
-  async #get(path: string): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+  async #get(path: string, method = 'GET'): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}${path}`, { method, signal: AbortSignal.timeout(5_000) });
     await res.arrayBuffer();
     return res;
   }
@@ -28,6 +28,8 @@ export class ApiLoad {
     await this.#get('/healthz');
     await this.#get('/streams');
     await this.#get(tick % 2 ? '/streams/cam1' : '/streams/no-such-stream');
+    // A WebDAV client that found the wrong server: 405, and a method outside the label's vocabulary.
+    if (tick % 7 === 0) await this.#get('/streams', 'PROPFIND');
     if (tick % 5 === 0) {
       const names = (await (await fetch(`${this.baseUrl}/recordings`)).json()) as string[];
       const ts = names.filter((n) => n.endsWith('.ts'));

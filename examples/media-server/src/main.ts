@@ -31,8 +31,8 @@ const metricsUrl = `http://${host}:${metricsAddress.port}/metrics`;
 const rtsp = await startRtspServer({ host, port: options.rtspPort });
 const recording = await RecordingService.start({
   dir: options.recordDir,
-  segmentMs: 10_000,
-  retentionMs: 60_000,
+  segmentMs: 5_000,
+  retentionMs: 12_000,
   log,
 });
 const srt = await SrtDemo.start({
@@ -66,7 +66,7 @@ rtspLoad?.start();
 const apiLoad = options.load ? new ApiLoad(apiUrl) : undefined;
 apiLoad?.start();
 const snapshots = options.load
-  ? setInterval(() => recording.snapshot(rtsp.url('cam1'), 'cam1'), 10_000)
+  ? setInterval(() => recording.snapshot(rtsp.url('cam1'), 'cam1'), 7_000)
   : undefined;
 
 console.log(`

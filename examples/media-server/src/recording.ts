@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { execFile } from 'node:child_process';
 import { mkdir, readdir } from 'node:fs/promises';
 import { once } from 'node:events';
+import { fluxInstruments } from '@flux-metrics/core';
 import { join } from 'node:path';
 import {
   createRecorder,
@@ -35,6 +36,9 @@ export class RecordingService {
   #segment: Segment | undefined;
   #opening: Promise<void> | undefined;
   #count = 0;
+  /** Bytes handed to the current segment whose write has not finished: the recorder's buffer. */
+  #pending = 0;
+  readonly #stopBufferGauge: () => void;
 
   private readonly options: RecordingOptions;
 
@@ -43,6 +47,9 @@ export class RecordingService {
     this.#metrics = storageMetrics({ volume: 'recordings', diskPaths: [options.dir] });
     this.#recorder = createRecorder(this.#metrics);
     this.#socket = socket;
+    this.#stopBufferGauge = fluxInstruments()
+      .get('buffer_size')
+      .produce((observe) => observe(this.#pending, { type: 'recorder', stream_name: 'srt-ingest' }));
   }
 
   static async start(options: RecordingOptions): Promise<RecordingService> {
@@ -105,6 +112,7 @@ export class RecordingService {
 
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    this.#stopBufferGauge();
     this.#socket.close();
     await this.#opening;
     await this.#segment?.close().catch(() => undefined);
@@ -115,7 +123,11 @@ export class RecordingService {
       void this.#roll();
       return; // the first datagrams arrive while the file opens
     }
-    this.#segment.write(datagram).catch((e: Error) => this.options.log(`recording: ${e.message}`));
+    this.#pending += datagram.length;
+    this.#segment
+      .write(datagram)
+      .catch((e: Error) => this.options.log(`recording: ${e.message}`))
+      .finally(() => (this.#pending -= datagram.length));
   }
 
   async #roll(): Promise<void> {
