@@ -1,18 +1,10 @@
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { Registry, Counter, Histogram } from 'prom-client';
 import { fluxInstruments } from '@flux-metrics/core';
-import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
+import { createHarness } from '../test/support/harness.ts';
 import type { BenchCase } from './case.ts';
 
 // A reader must be attached: without one the SDK skips attribute hashing and the numbers mean nothing.
-const ref: { provider?: MeterProvider } = {};
-const exporter = new PrometheusExporter({
-  preventServerStart: true,
-  metricProducers: [observedSeriesProducer(() => ref.provider)],
-});
-const provider = new MeterProvider({ readers: [exporter], views: catalogViews() });
-ref.provider = provider;
+const provider = createHarness().provider;
 
 const meter = provider.getMeter('bench');
 const otelCounter = meter.createCounter('bench_otel_counter');

@@ -10,30 +10,18 @@ export interface RtspLoadOptions {
   log: (line: string) => void;
 }
 
-const PUBLISH_ARGS = (url: string, seconds?: number) => [
-  '-hide_banner',
-  '-loglevel',
-  'error',
-  '-re',
-  '-f',
-  'lavfi',
-  '-i',
-  'testsrc=size=320x240:rate=25',
-  ...(seconds ? ['-t', String(seconds)] : []),
-  '-c:v',
-  'libx264',
-  '-preset',
-  'ultrafast',
-  '-tune',
-  'zerolatency',
-  '-g',
-  '25',
-  '-f',
-  'rtsp',
-  '-rtsp_transport',
-  'udp',
-  url,
-];
+/** ffmpeg arguments for a live H.264 test source (25 fps, a key frame a second) sent to `output`. */
+export function testSourceArgs(output: readonly string[], seconds?: number): string[] {
+  return [
+    ...['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25'],
+    ...(seconds ? ['-t', String(seconds)] : []),
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25'],
+    ...output,
+  ];
+}
+
+const PUBLISH_ARGS = (url: string, seconds?: number) =>
+  testSourceArgs(['-f', 'rtsp', '-rtsp_transport', 'udp', url], seconds);
 
 const PLAY_ARGS = (url: string, seconds: number, transport = 'udp') => [
   '-hide_banner',

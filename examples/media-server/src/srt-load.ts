@@ -6,6 +6,7 @@ import {
   startSrtListener,
   type SrtLiveTransmitProcess,
 } from '@flux-metrics/srt';
+import { testSourceArgs } from './ffmpeg-load.ts';
 
 export interface SrtDemoOptions {
   host: string;
@@ -105,31 +106,9 @@ export class SrtDemo {
         statsEveryPackets: 200,
       }),
     );
-    const ffmpeg = spawn(
-      'ffmpeg',
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-f',
-        'lavfi',
-        '-i',
-        'testsrc=size=320x240:rate=25',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-tune',
-        'zerolatency',
-        '-g',
-        '25',
-        '-f',
-        'mpegts',
-        `udp://127.0.0.1:${udp}?pkt_size=1316`,
-      ],
-      { stdio: 'ignore' },
-    );
+    const ffmpeg = spawn('ffmpeg', testSourceArgs(['-f', 'mpegts', `udp://127.0.0.1:${udp}?pkt_size=1316`]), {
+      stdio: 'ignore',
+    });
     ffmpeg.once('error', (e) => this.options.log(`ffmpeg (SRT source): ${e.message}`));
     this.#children.add(ffmpeg);
   }
