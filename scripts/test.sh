@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
-npx tsc -b
+npm run build --silent
 node scripts/gen-metrics-doc.ts --check
-npx eslint .
+npm run lint --silent
 files=$(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 exec node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 $files

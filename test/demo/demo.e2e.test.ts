@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { CATALOG, prometheusType } from '@flux-metrics/core';
-import { freePort, startChild, waitFor } from '../export/processes.ts';
-import { startPrometheus } from '../export/prometheus-server.ts';
+import { freePort, startChild, waitFor } from '../support/processes.ts';
+import { startPrometheus } from '../support/prometheus-server.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 

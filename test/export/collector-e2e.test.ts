@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { CATALOG, prometheusType } from '@flux-metrics/core';
 import { buildCollector, collectorPorts, startCollector, type CollectorPorts } from './collector-process.ts';
-import { freePort, startChild, waitFor, type Child } from './processes.ts';
-import { startPrometheus, type Labels, type PrometheusServer } from './prometheus-server.ts';
+import { freePort, startChild, waitFor, type Child } from '../support/processes.ts';
+import { startPrometheus, type Labels, type PrometheusServer } from '../support/prometheus-server.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICE = 'flux-e2e';

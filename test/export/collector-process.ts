@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort, startChild, waitFor, type Child } from './processes.ts';
+import { freePort, startChild, waitFor, type Child } from '../support/processes.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 export const COLLECTOR_CONFIG = `${repo}otel-collector.yaml`;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseExporters, readEnvConfig } from '@flux-metrics/node';
-import { freePort } from './processes.ts';
+import { freePort } from '../support/processes.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 

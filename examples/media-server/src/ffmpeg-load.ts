@@ -10,12 +10,17 @@ export interface RtspLoadOptions {
   log: (line: string) => void;
 }
 
-/** ffmpeg arguments for a live H.264 test source (25 fps, a key frame a second) sent to `output`. */
+/**
+ * ffmpeg arguments for a live H.264 test source (25 fps, a key frame a second) sent to `output`. Noise keeps
+ * it near 2 Mbit/s like a real camera: ffmpeg players send RTCP receiver reports in proportion to the bytes
+ * they receive, so a thin test pattern would leave loss, jitter and RTT unreported for many seconds.
+ */
 export function testSourceArgs(output: readonly string[], seconds?: number): string[] {
+  const source = 'testsrc2=size=320x240:rate=25,noise=alls=20:allf=t';
   return [
-    ...['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25'],
+    ...['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', source],
     ...(seconds ? ['-t', String(seconds)] : []),
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-b:v', '2M'],
     ...output,
   ];
 }
@@ -33,8 +38,6 @@ const PLAY_ARGS = (url: string, seconds: number, transport = 'udp') => [
   url,
   '-t',
   String(seconds),
-  '-c',
-  'copy',
   '-f',
   'null',
   '-',
@@ -60,10 +63,10 @@ export class RtspLoad {
   start(): void {
     const { rtspUrl, steadyStreams, churnEveryMs } = this.options;
     for (const name of steadyStreams) this.#keepPublishing(name);
-    // Players: every 2 s one player on a steady stream for 4–8 s.
+    // Players: every 2 s one player on a steady stream for 5–11 s.
     this.#every(2_000, () => {
       const name = steadyStreams[Math.floor(Math.random() * steadyStreams.length)]!;
-      this.#run('player', PLAY_ARGS(`${rtspUrl}/${name}`, 4 + Math.floor(Math.random() * 4)));
+      this.#run('player', PLAY_ARGS(`${rtspUrl}/${name}`, 5 + Math.floor(Math.random() * 7)));
     });
     // Errors a real deployment sees: a wrong stream name and a player that insists on TCP.
     this.#every(7_000, () => this.#run('player-404', PLAY_ARGS(`${rtspUrl}/no-such-stream`, 2)));
