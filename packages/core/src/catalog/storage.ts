@@ -27,7 +27,7 @@ export const STORAGE_METRICS = [
     name: 'storage_io_duration_seconds',
     kind: 'histogram',
     unit: 's',
-    help: 'Latency of storage operations by operation (open, read, write, sync, close, stat, unlink).',
+    help: 'Latency of storage operations by operation (open, read, write, sync, close, stat, unlink); reads and writes are timed 1 in N (default 16), so their _count is about operations / N.',
     labels: { operation: LABEL.storageOperation, ...perVolume },
     buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
     cardinalityLimit: 500,

@@ -112,7 +112,7 @@ export const STREAM_METRICS = [
     name: 'packets_received_total',
     kind: 'observableCounter',
     unit: '{packet}',
-    help: 'Media packets received.',
+    help: 'Media packets received (for SRT including retransmitted packets).',
     labels: { protocol: LABEL.protocol, stream_name: LABEL.streamName },
     recordedBy: ['rtsp', 'srt'],
     origin: 'design: counters',
