@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
-command -v alertmanager >/dev/null || need+=(prometheus-alertmanager)
+command -v prometheus-alertmanager >/dev/null && command -v amtool >/dev/null || need+=(prometheus-alertmanager)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v srt-live-transmit >/dev/null || need+=(srt-tools)
 command -v docker-compose >/dev/null || need+=(docker-compose)
