@@ -13,7 +13,7 @@ const NOT_EXERCISED: Record<string, string> = {
     'counts measurements dropped as NaN/negative/non-numbers; the demo records none (test/core/guards.test.ts covers it)',
 };
 
-test('the demo produces data for every catalog metric within 45 seconds, seen through a real Prometheus', async () => {
+test('the demo produces data for every catalog metric within 45 seconds, seen through a real Prometheus', async (t) => {
   const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -41,6 +41,7 @@ test('the demo produces data for every catalog metric within 45 seconds, seen th
       prometheusType(d.kind) === 'histogram' ? `${d.name}_count` : d.name,
     );
     let missing: string[] = expected;
+    const started = Date.now();
     await waitFor(
       'every catalog metric in Prometheus',
       async () => {
@@ -54,6 +55,8 @@ test('the demo produces data for every catalog metric within 45 seconds, seen th
     ).catch((err: Error) => {
       throw new Error(`${err.message}\nmissing: ${missing.join(', ')}\ndemo output:\n${demo.output()}`);
     });
+
+    t.diagnostic(`every catalog metric seen after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Data, not just series: traffic flowed on both protocols and through the recorder.
     const value = async (q: string) => (await prometheus.query(q))[0]?.value ?? 0;
