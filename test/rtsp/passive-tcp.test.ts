@@ -1,9 +1,9 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { instrumentRtspServer, nowUnixMs, ntpMiddle32 } from '@flux-metrics/rtsp';
-import { createHarness } from '../support/harness.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
 import { parseExposition, valueOf } from '../support/exposition.ts';
 import { waitFor } from './wait.ts';
 
@@ -42,6 +42,21 @@ async function trickle(socket: Socket, bytes: Buffer) {
   }
 }
 
+/** Instruments `server`, listens on a free port and connects a client; everything is undone after the test. */
+async function instrumentAndConnect(t: TestContext, server: Server, harness: Harness): Promise<Socket> {
+  const rtsp = instrumentRtspServer(server, { meterProvider: harness.provider });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(async () => {
+    rtsp.stop();
+    server.close();
+    await harness.shutdown();
+  });
+  const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+  t.after(() => client.destroy());
+  return client;
+}
+
 test('instrumentRtspServer follows a publisher over TCP interleaved, byte for byte, and changes nothing', async (t) => {
   const harness = createHarness();
   const received: Buffer[] = [];
@@ -70,17 +85,7 @@ test('instrumentRtspServer follows a publisher over TCP interleaved, byte for by
       }
     });
   });
-  const rtsp = instrumentRtspServer(server, { meterProvider: harness.provider });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(async () => {
-    rtsp.stop();
-    server.close();
-    await harness.shutdown();
-  });
-
-  const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-  t.after(() => client.destroy());
+  const client = await instrumentAndConnect(t, server, harness);
   client.setNoDelay(true);
   const fromServer: Buffer[] = [];
   client.on('data', (chunk: Buffer) => fromServer.push(chunk));
@@ -152,16 +157,7 @@ test('bytes that are not RTSP count one protocol error and still reach the serve
   const harness = createHarness();
   let bytes = 0;
   const server = createServer((socket) => socket.on('data', (chunk: Buffer) => (bytes += chunk.length)));
-  const rtsp = instrumentRtspServer(server, { meterProvider: harness.provider });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(async () => {
-    rtsp.stop();
-    server.close();
-    await harness.shutdown();
-  });
-  const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-  t.after(() => client.destroy());
+  const client = await instrumentAndConnect(t, server, harness);
   await once(client, 'connect');
   client.end(Buffer.alloc(100_000, 'x'));
   await waitFor('all bytes', () => bytes === 100_000);
@@ -191,16 +187,7 @@ test('a server that reads with read() and answers with cork()/end(chunk) is obse
       socket.end('RTSP/1.0 200 OK\r\nCSeq: 2\r\n\r\n');
     });
   });
-  const rtsp = instrumentRtspServer(server, { meterProvider: harness.provider });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(async () => {
-    rtsp.stop();
-    server.close();
-    await harness.shutdown();
-  });
-  const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-  t.after(() => client.destroy());
+  const client = await instrumentAndConnect(t, server, harness);
   let answer = '';
   client.on('data', (chunk: Buffer) => (answer += chunk.toString()));
   client.write('DESCRIBE rtsp://h/nope RTSP/1.0\r\nCSeq: 1\r\n\r\nOPTIONS * RTSP/1.0\r\nCSeq: 2\r\n\r\n');
