@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { fluxInstruments, labelLimits, seriesRetention } from '@flux-metrics/core';
 import { createHarness } from '../support/harness.ts';
 import { parseExposition, valueOf } from '../support/exposition.ts';
@@ -66,6 +67,26 @@ test('gauge cells disappear at the next collection after release', async () => {
     family.release(cell);
     const e = parseExposition(await h.scrape());
     assert.equal(e.samples.filter((s) => s.name === 'srt_rtt_seconds').length, 0);
+  } finally {
+    await h.shutdown();
+  }
+});
+
+test('two sources of the same series make one sample, never a duplicate that fails the scrape', async () => {
+  const h = createHarness();
+  try {
+    const family = fluxInstruments(h.provider).get('disk_free_bytes');
+    const stops = [
+      family.produce((observe) => observe(1, { path: '/data' })),
+      family.produce((observe) => observe(2, { path: '/data' })),
+    ];
+    const text = await h.scrape();
+    const samples = parseExposition(text).samples.filter((s) => s.name === 'disk_free_bytes');
+    assert.equal(samples.length, 1);
+    assert.equal(samples[0]!.value, 1);
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+    stops.forEach((stop) => stop());
   } finally {
     await h.shutdown();
   }

@@ -106,9 +106,19 @@ export class ObservedFamily<L extends string> {
       }
       this.#observe(points, cell.value, cell.attributes);
     }
+    // Two sources of one label set (say, a disk path watched by system and storage metrics) would make
+    // duplicate samples, and Prometheus rejects a whole scrape for one: the first source wins.
+    const seen = new Set<string>();
+    const observe = (value: number, labels: unknown) => {
+      const attributes = this.guard(labels);
+      const key = keyOf(attributes);
+      if (this.#cells.has(key) || seen.has(key)) return;
+      seen.add(key);
+      this.#observe(points, value, attributes);
+    };
     for (const producer of this.#producers) {
       try {
-        producer((value, labels) => this.#observe(points, value, this.guard(labels)));
+        producer(observe);
       } catch {
         this.report.invalid(this.name, 'not_a_number');
       }
