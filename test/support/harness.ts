@@ -1,5 +1,5 @@
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
 
 /** A real MeterProvider with the catalog's views and a Prometheus exporter that tests scrape in-process. */
@@ -19,33 +19,15 @@ export function createHarness(): Harness {
   });
   const p = new MeterProvider({ readers: [exporter], views: catalogViews() });
   ref.provider = p;
+  const serializer = new PrometheusSerializer();
   return {
     provider: p,
     exporter,
-    scrape: () =>
-      new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        const res = {
-          statusCode: 0,
-          setHeader() {},
-          end(body?: string) {
-            if (body) chunks.push(Buffer.from(body));
-            resolve(Buffer.concat(chunks).toString('utf8'));
-          },
-          write(chunk: string) {
-            chunks.push(Buffer.from(chunk));
-            return true;
-          },
-          on() {},
-          once() {},
-          emit() {},
-        };
-        try {
-          exporter.getMetricsRequestHandler({} as never, res as never);
-        } catch (e) {
-          reject(e as Error);
-        }
-      }),
+    async scrape() {
+      const { resourceMetrics, errors } = await exporter.collect();
+      if (errors.length > 0) throw new AggregateError(errors, 'collection failed');
+      return serializer.serialize(resourceMetrics);
+    },
     shutdown: () => p.shutdown(),
   };
 }

@@ -38,12 +38,9 @@ export class StreamCells {
     this.#jitter.value = seconds;
   }
 
-  /** Counts one stopped stream by reason; the reason's cell is held only for the increment. */
+  /** Counts one stopped stream by reason. */
   stopped(reason: string): void {
-    const family = this.instruments.streamStopped;
-    const cell = family.cell({ protocol: 'rtsp', stream_name: this.streamName, reason });
-    cell.value++;
-    family.release(cell);
+    this.instruments.streamStopped.add({ protocol: 'rtsp', stream_name: this.streamName, reason }, 1);
   }
 
   release(): void {

@@ -161,10 +161,7 @@ export class SrtMetrics {
     s.closed.record(1);
     s.activeStreams.record(-1);
     const label = connection.streamLabel;
-    const stopped = this.#instruments.get('stream_stopped_total');
-    const cell = stopped.cell({ ...PROTOCOL, stream_name: label, reason });
-    cell.value += 1;
-    stopped.release(cell);
+    this.#instruments.get('stream_stopped_total').add({ ...PROTOCOL, stream_name: label, reason }, 1);
     const started = this.#started.get(connection);
     if (started) this.#instruments.get('stream_started_total').release(started);
     this.#started.delete(connection);

@@ -75,6 +75,13 @@ export class ObservedFamily<L extends string> {
     return cell;
   }
 
+  /** Counts `n` on a series without holding it (a stream stopped, a late report): it stays for the retention time. */
+  add(labels: LabelValues<L>, n: number): void {
+    const cell = this.cell(labels);
+    cell.value += n;
+    this.release(cell);
+  }
+
   release(cell: Cell): void {
     if (cell.refs > 0 && --cell.refs === 0) cell.releasedAt = Date.now();
   }
