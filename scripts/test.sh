@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 npm run build --silent
 node scripts/gen-metrics-doc.ts --check
+node packages/mixin/dist/cli.js --check
 npm run lint --silent
 files=$(find test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 exec node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 $files

@@ -1,0 +1,2 @@
+// The DingTalk bridge: Alertmanager webhooks in, signed DingTalk robot messages out.
+export {};

@@ -1,0 +1,13 @@
+// Config: the one typed config every artefact is generated from.
+export { defaultConfig, resolveConfig } from './config.js';
+export type { ConfigOverrides, MixinConfig } from './config.js';
+export { loadConfig } from './load-config.js';
+
+// Generation.
+export { generate } from './generate.js';
+export { staleFiles, writeFiles } from './write.js';
+export type { GeneratedFile } from './generated-file.js';
+export type { AlertingRule, RecordingRule, Rule, RuleGroup } from './rule-file.js';
+
+// PromQL helpers shared by rules and dashboards.
+export * as promql from './promql.js';
