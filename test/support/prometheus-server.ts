@@ -12,9 +12,32 @@ export interface ScrapeJob {
 
 export type Labels = Record<string, string>;
 
-/** A real Prometheus (Debian package) on a free port with a temporary config and storage directory. */
+export interface PrometheusOptions {
+  /** The binary to run: Debian's `prometheus` by default; `toolPath('prometheus')` for the pinned 3.7.3. */
+  readonly binary?: string;
+  /** Rule files to load (absolute paths). */
+  readonly ruleFiles?: readonly string[];
+  /** Rule evaluation interval (default 1s, like scraping). */
+  readonly evaluationInterval?: string;
+  /** Alertmanager base URLs (`http://127.0.0.1:9093`) to send alerts to. */
+  readonly alertmanagers?: readonly string[];
+}
+
+export interface ActiveAlert {
+  labels: Labels;
+  annotations: Labels;
+  state: 'pending' | 'firing';
+  activeAt: string;
+  value: string;
+}
+
+/** A real Prometheus on a free port with a temporary config and storage directory. */
 export interface PrometheusServer {
   readonly url: string;
+  /** GET of an API path (`/api/v1/...`), returning `data`. */
+  get<T>(path: string): Promise<T>;
+  /** Alerts that are pending or firing now. */
+  alerts(): Promise<ActiveAlert[]>;
   /** Instant PromQL query; returns the vector's samples. */
   query(promql: string): Promise<{ metric: Labels; value: number }[]>;
   /** Every series matching a selector seen in the last `lookbackSeconds`. */
@@ -35,11 +58,25 @@ async function api<T>(url: string): Promise<T> {
   return body.data;
 }
 
-export async function startPrometheus(jobs: ScrapeJob[]): Promise<PrometheusServer> {
+export async function startPrometheus(
+  jobs: ScrapeJob[],
+  options: PrometheusOptions = {},
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'flux-prom-'));
   const port = await freePort();
   const config = {
-    global: { scrape_interval: '1s', scrape_timeout: '1s' },
+    global: {
+      scrape_interval: '1s',
+      scrape_timeout: '1s',
+      evaluation_interval: options.evaluationInterval ?? '1s',
+    },
+    rule_files: options.ruleFiles ?? [],
+    alerting: {
+      alertmanagers: (options.alertmanagers ?? []).map((base) => {
+        const { host, protocol } = new URL(base);
+        return { scheme: protocol.replace(':', ''), static_configs: [{ targets: [host] }] };
+      }),
+    },
     scrape_configs: jobs.map((j) => ({
       job_name: j.job_name,
       honor_labels: j.honor_labels ?? false,
@@ -48,7 +85,7 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<PrometheusServ
   };
   // JSON is YAML: no YAML library needed.
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
-  let child: Child | undefined = startChild('prometheus', [
+  let child: Child | undefined = startChild(options.binary ?? 'prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
@@ -73,6 +110,10 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<PrometheusServ
   }
   return {
     url,
+    get: <T>(path: string) => api<T>(`${url}${path}`),
+    async alerts() {
+      return (await api<{ alerts: ActiveAlert[] }>(`${url}/api/v1/alerts`)).alerts;
+    },
     async query(promql) {
       const data = await api<{ result: { metric: Labels; value: [number, string] }[] }>(
         `${url}/api/v1/query?query=${encodeURIComponent(promql)}`,
