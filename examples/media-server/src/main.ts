@@ -110,7 +110,8 @@ async function stop(reason: string): Promise<void> {
   api.closeAllConnections();
   api.close();
   await registration.shutdown();
-  if (!process.argv.includes('--record-dir')) await rm(options!.recordDir, { recursive: true, force: true });
+  // A directory the user named is theirs, however they wrote the option.
+  if (options!.recordDirIsTemporary) await rm(options!.recordDir, { recursive: true, force: true });
   process.exit(0);
 }
 process.once('SIGINT', () => void stop('SIGINT'));

@@ -9,6 +9,8 @@ export interface DemoOptions {
   apiPort: number;
   srtPort: number;
   recordDir: string;
+  /** True only when the demo made `recordDir` up itself: only then is it deleted at exit. */
+  recordDirIsTemporary: boolean;
   load: boolean;
   summary: boolean;
   /** Stop by itself after this many seconds (0 = run until Ctrl-C). */
@@ -68,6 +70,7 @@ export function parseOptions(argv: string[]): DemoOptions | undefined {
     apiPort: port(values['api-port'], 8080, 'api-port'),
     srtPort: port(values['srt-port'], 8890, 'srt-port'),
     recordDir: values['record-dir'] ?? join(tmpdir(), `flux-demo-${process.pid}`),
+    recordDirIsTemporary: values['record-dir'] === undefined,
     load: !values['no-load'],
     summary: !values['no-summary'],
     durationSeconds: duration,
