@@ -57,10 +57,10 @@ test('node:http requests are counted by method, route template and status, with 
   }
 });
 
-test('a client that aborts is counted as a request and a connection_reset error', async () => {
+test('a client that aborts is counted as status 499 (client closed request) and a connection_reset error', async () => {
   const h = createHarness();
   const server = createServer(() => {
-    /* never answers */
+    /* never answers: res.statusCode keeps its default, 200 */
   });
   instrumentHttpServer(server, { meterProvider: h.provider });
   const base = await listen(server);
@@ -74,6 +74,11 @@ test('a client that aborts is counted as a request and a connection_reset error'
     const e = parseExposition(await h.scrape());
     assert.equal(valueOf(e, 'errors_total', { type: 'connection_reset', component: 'http' }), 1);
     assert.equal(valueOf(e, 'http_requests_total', { method: 'GET', path: '_unmatched' }), 1);
+    assert.equal(
+      valueOf(e, 'http_requests_total', { method: 'GET', path: '_unmatched', status: '499' }),
+      1,
+      'an unanswered request is not a success',
+    );
   } finally {
     server.closeAllConnections();
     server.close();

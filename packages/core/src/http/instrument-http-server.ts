@@ -12,6 +12,9 @@ export interface HttpMetricsOptions {
   meterProvider?: MeterProvider;
 }
 
+/** nginx's status for a request whose client closed the connection before the response was finished. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 type ExpressRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown };
 
 /**
@@ -44,7 +47,8 @@ export function httpMetricsListener(
       const method = req.method ?? '_OTHER';
       const path = resolve(req);
       duration.record((performance.now() - start) / 1000, { method, path });
-      requests.record(1, { method, path, status: res.statusCode });
+      // An unfinished response was not served, whatever statusCode says (200 until the handler sets it).
+      requests.record(1, { method, path, status: completed ? res.statusCode : CLIENT_CLOSED_REQUEST });
       if (!completed) errors.record(1);
     };
     res.once('finish', () => finish(true));
