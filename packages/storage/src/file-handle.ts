@@ -35,14 +35,16 @@ export function instrumentFileHandle(handle: FileHandle, metrics: StorageMetrics
         },
       );
     };
+  // Unmetered, for writeFile/appendFile, which count their own bytes (one latency sample per call).
+  const rawWrite = handle.write.bind(handle) as RawWrite;
   const wrote = io(m.writes, (r) => r.bytesWritten);
   const read = io(m.reads, (r) => r.bytesRead);
   replaceMethod(handle, 'write', wrote);
   replaceMethod(handle, 'writev', wrote);
   replaceMethod(handle, 'read', read);
   replaceMethod(handle, 'readv', read);
-  replaceMethod(handle, 'writeFile', (original) => wholeFileWrite(original, m));
-  replaceMethod(handle, 'appendFile', (original) => wholeFileWrite(original, m));
+  replaceMethod(handle, 'writeFile', (original) => wholeFileWrite(original, rawWrite, m));
+  replaceMethod(handle, 'appendFile', (original) => wholeFileWrite(original, rawWrite, m));
   replaceMethod(handle, 'readFile', (original) => wholeFileRead(original, m));
   const timed =
     (operation: StorageOperation) =>
@@ -77,6 +79,13 @@ function counted(original: Method, m: StorageMetrics): Method {
     });
 }
 
+type RawWrite = (
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: null,
+) => Promise<{ bytesWritten: number }>;
+
 function encodingOf(options: unknown): BufferEncoding | undefined {
   if (typeof options === 'string') return options as BufferEncoding;
   if (typeof options === 'object' && options !== null) {
@@ -85,29 +94,61 @@ function encodingOf(options: unknown): BufferEncoding | undefined {
   return undefined;
 }
 
+/** Node's FileHandle.writeFile writes at most this much per write(2) (kWriteFileMaxChunkSize). */
+const MAX_CHUNK = 512 * 1024;
+
 /**
- * writeFile/appendFile: the bytes of a string or view, or of each chunk of an iterable (counted as the
- * file takes the next one). Counted when the call succeeds; a failed call counts only its error.
+ * writeFile/appendFile, done the way Node does it (write(2) calls at the current position, 512 KiB at a
+ * time, chunk by chunk for iterables, the signal checked between writes) but through the handle's own
+ * `write`, so every byte that reached the file is counted — also when ENOSPC cuts the call short. Data
+ * Node would refuse goes to the original, which throws its own argument error.
  */
-function wholeFileWrite(original: Method, m: StorageMetrics): Method {
+function wholeFileWrite(original: Method, write: RawWrite, m: StorageMetrics): Method {
   return (data, options, ...rest) => {
+    const encoding = encodingOf(options) ?? 'utf8';
+    const chunks =
+      typeof data === 'string' || ArrayBuffer.isView(data) ? [data] : isIterable(data) ? data : undefined;
+    if (chunks === undefined) return original(data, options, ...rest);
+    const signal =
+      typeof options === 'object' ? (options as { signal?: AbortSignal } | null)?.signal : undefined;
     const start = m.writes.start();
-    const encoding = encodingOf(options);
     let bytes = 0;
-    let source = data;
-    if (typeof data === 'string' || ArrayBuffer.isView(data)) bytes = byteLength(data, encoding);
-    else if (isIterable(data)) source = countChunks(data, encoding, (n) => (bytes += n));
-    return (original(source, options, ...rest) as Promise<unknown>).then(
-      (result) => {
-        m.writes.done(bytes, start);
-        return result;
-      },
+    const writeAll = async (): Promise<void> => {
+      throwIfAborted(signal);
+      for await (const chunk of chunks) {
+        throwIfAborted(signal);
+        let view = asBytes(chunk, encoding);
+        while (view.byteLength > 0) {
+          const { bytesWritten } = await write(view, 0, Math.min(view.byteLength, MAX_CHUNK), null);
+          bytes += bytesWritten;
+          view = view.subarray(bytesWritten);
+          throwIfAborted(signal);
+        }
+      }
+    };
+    return writeAll().then(
+      () => m.writes.done(bytes, start),
       (error: unknown) => {
+        m.writes.done(bytes, -1);
         m.failed(error);
         throw error;
       },
     );
   };
+}
+
+function asBytes(chunk: unknown, encoding: BufferEncoding): Uint8Array {
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return Buffer.from(chunk as string, encoding);
+}
+
+/** Node's own abort error for fs calls (AbortError, code ABORT_ERR, the signal's reason as cause). */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
 }
 
 function wholeFileRead(original: Method, m: StorageMetrics): Method {
@@ -130,16 +171,4 @@ function isIterable(data: unknown): data is Iterable<unknown> | AsyncIterable<un
   return (
     typeof data === 'object' && data !== null && (Symbol.asyncIterator in data || Symbol.iterator in data)
   );
-}
-
-/** Yields the same chunks; a chunk is counted once the consumer asks for the next one (it was written). */
-async function* countChunks(
-  source: Iterable<unknown> | AsyncIterable<unknown>,
-  encoding: BufferEncoding | undefined,
-  add: (bytes: number) => void,
-): AsyncGenerator<unknown> {
-  for await (const chunk of source) {
-    yield chunk;
-    add(byteLength(chunk, encoding));
-  }
 }
