@@ -19,12 +19,24 @@ export function createAuthCheck(auth: ScrapeAuth): {
   challenge: string;
 } {
   const isBearer = 'bearerToken' in auth;
+  const scheme = isBearer ? 'bearer' : 'basic';
   const expected = isBearer
-    ? `Bearer ${auth.bearerToken}`
-    : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    ? auth.bearerToken
+    : Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
   const expectedHash = createHash('sha256').update(expected).digest();
   return {
-    check: (req) => sameSecret(req.headers.authorization ?? '', expectedHash),
+    check: (req) => {
+      // RFC 9110 §11.1: the scheme is case-insensitive (`bearer …` is as good as `Bearer …`).
+      const [given, credentials] = splitScheme(req.headers.authorization ?? '');
+      return sameSecret(credentials, expectedHash) && given.toLowerCase() === scheme;
+    },
     challenge: isBearer ? 'Bearer realm="metrics"' : 'Basic realm="metrics", charset="UTF-8"',
   };
+}
+
+/** `Scheme credentials` → [scheme, credentials]; no regex, so a 64 KB header costs one linear pass. */
+function splitScheme(header: string): [string, string] {
+  const trimmed = header.trim();
+  const space = trimmed.search(/\s/);
+  return space === -1 ? [trimmed, ''] : [trimmed.slice(0, space), trimmed.slice(space + 1).trim()];
 }

@@ -106,20 +106,35 @@ export class PrometheusBridge {
     if (!this.handle(req, res)) next?.();
   };
 
-  /** Starts a standalone server (default `127.0.0.1:9464`); resolves with the bound address. */
+  /** The standalone server while `listen()` has it running (to tune timeouts); undefined otherwise. */
+  get server(): Server | undefined {
+    return this.#server;
+  }
+
+  /**
+   * Starts a standalone server (default `127.0.0.1:9464`); resolves with the bound address. Rejects with
+   * the listen error (EADDRINUSE…) and may then be called again.
+   */
   async listen(options: ListenOptions = {}): Promise<AddressInfo> {
     if (this.#server) throw new Error('flux-metrics: the Prometheus bridge is already listening');
     const server = createServer((req, res) => {
       if (!this.handle(req, res)) res.writeHead(404).end();
     });
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 9464, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? 9464, options.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (error) {
+      this.#server = undefined;
+      throw error;
+    }
+    // Later server errors (accept failing with EMFILE under load) are counted; the server keeps serving.
+    server.on('error', (error) => this.#renderer.reportError('server error', error));
     // Metrics never keep a process alive on their own.
     server.unref();
     return server.address() as AddressInfo;
@@ -148,9 +163,10 @@ export class PrometheusBridge {
       headers['content-length'] = String(Buffer.byteLength(body));
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
-    } catch (err) {
+    } catch {
+      // Counted and logged by the renderer; the error text (paths, hosts, secrets) stays in the app.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`# flux-metrics: scrape failed: ${String(err)}\n`);
+      res.end("# flux-metrics: scrape failed; see the application's diagnostic log\n");
     }
   }
 }

@@ -1,5 +1,5 @@
-import type { MeterProvider } from '@opentelemetry/api';
-import { fluxInstruments } from '@flux-metrics/core';
+import { diag, type MeterProvider } from '@opentelemetry/api';
+import { ERROR_TYPES, fluxInstruments, type ErrorType } from '@flux-metrics/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import { ChunkedSerializer } from './chunked-serializer.js';
@@ -66,13 +66,29 @@ export class ExpositionRenderer {
 
   async render(): Promise<Scrape> {
     const started = performance.now();
-    const { resourceMetrics } = await this.reader.collect();
+    const { resourceMetrics, errors } = await this.reader.collect().catch((error: unknown) => {
+      this.reportError('a scrape failed', error);
+      throw error;
+    });
+    // A failed callback or producer: the rest is still worth serving, the failure is counted.
+    for (const error of errors) this.reportError('collection reported an error', error);
     const text = await this.#serializer.serialize(resourceMetrics);
     const seconds = (performance.now() - started) / 1000;
     const series = countSamples(text);
     this.#lastSeries = series;
     this.#recordSelfMetrics(seconds);
     return { text, series, seconds };
+  }
+
+  /**
+   * Counts an error of the export path in `errors_total{component="metrics"}` (type: its errno code when
+   * the catalog knows it, else `internal`) and logs it to the OTel diagnostic log — never to a scraper.
+   */
+  reportError(what: string, error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    const type = ERROR_TYPES.includes(code as ErrorType) ? (code as ErrorType) : 'internal';
+    fluxInstruments(this.#meterProvider()).get('errors_total').record(1, { type, component: 'metrics' });
+    diag.error(`flux-metrics: Prometheus endpoint: ${what}`, error);
   }
 
   #recordSelfMetrics(seconds: number): void {
