@@ -30,6 +30,16 @@ export interface ListenOptions {
 
 type Next = (err?: unknown) => void;
 
+/**
+ * A scraper sends its request in one go: a client still sending headers after 10 s (slowloris) is cut off,
+ * checked every second (Node's defaults, 60 s checked every 30 s, let idle sockets pile up for a minute).
+ */
+const SERVER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  connectionsCheckingInterval: 1_000,
+};
+
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const q = raw.indexOf('?');
@@ -117,7 +127,7 @@ export class PrometheusBridge {
    */
   async listen(options: ListenOptions = {}): Promise<AddressInfo> {
     if (this.#server) throw new Error('flux-metrics: the Prometheus bridge is already listening');
-    const server = createServer((req, res) => {
+    const server = createServer(SERVER_TIMEOUTS, (req, res) => {
       if (!this.handle(req, res)) res.writeHead(404).end();
     });
     this.#server = server;
