@@ -44,7 +44,7 @@ export class ObservedFamily<L extends string> {
   /** Start of the cumulative counts, in milliseconds since the epoch. */
   readonly startTime = Date.now();
 
-  /** Labels holding stream names: their values are forgotten by the name bound when the series goes. */
+  /** Labels holding stream names: each series holds its names in the name bound while it exists. */
   readonly #streamLabels: string[];
 
   constructor(
@@ -70,6 +70,8 @@ export class ObservedFamily<L extends string> {
     if (!cell) {
       cell = new Cell(attributes);
       this.#cells.set(key, cell);
+      // The name bound counts names in use by any family: this series keeps its names admitted.
+      for (const label of this.#streamLabels) labelLimits.streamNames.hold(String(attributes[label]));
     }
     cell.refs++;
     return cell;
@@ -106,9 +108,8 @@ export class ObservedFamily<L extends string> {
     for (const [key, cell] of this.#cells) {
       if (cell.refs === 0 && now - cell.releasedAt >= retention) {
         this.#cells.delete(key);
-        // The stream-name bound counts live names; another family still using the name re-admits it.
         for (const label of this.#streamLabels)
-          labelLimits.streamNames.forget(String(cell.attributes[label]));
+          labelLimits.streamNames.release(String(cell.attributes[label]));
         continue;
       }
       this.#observe(points, cell.value, cell.attributes);
