@@ -132,3 +132,50 @@ test('a stream name stays in the name bound while any family still has a series 
     await h.shutdown();
   }
 });
+
+test('a series created again after it was dropped gets its own start time: a valid cumulative reset', async () => {
+  const h = createHarness();
+  const saved = seriesRetention.counterMs;
+  const points = async () => {
+    const { resourceMetrics } = await h.exporter.collect();
+    return resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .filter((m) => m.descriptor.name === 'packets_sent_total')
+      .flatMap((m) => m.dataPoints)
+      .filter((p) => p.attributes.stream_name === 'reborn')
+      .map((p) => ({ start: hrMs(p.startTime), end: hrMs(p.endTime), value: p.value as number }));
+  };
+  try {
+    const family = fluxInstruments(h.provider).get('packets_sent_total');
+    const labels = { protocol: 'rtsp', stream_name: 'reborn' };
+    const first = family.cell(labels);
+    first.value = 100;
+    const [before] = await points();
+    assert.equal(before?.value, 100);
+    family.release(first);
+    seriesRetention.counterMs = 0;
+    assert.deepEqual(await points(), [], 'dropped');
+
+    waitForClockPast(before.end);
+    const second = family.cell(labels);
+    second.value = 3;
+    const [after] = await points();
+    assert.equal(after?.value, 3, 'counts from 0 again');
+    assert.ok(
+      after.start > before.end,
+      `start ${after.start} must follow the old series' last point ${before.end}`,
+    );
+    assert.ok(after.start <= after.end);
+    family.release(second);
+  } finally {
+    seriesRetention.counterMs = saved;
+    await h.shutdown();
+  }
+});
+
+const hrMs = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
+
+/** Waits (without timers) until the wall clock is past `ms`, so two events get distinct timestamps. */
+function waitForClockPast(ms: number): void {
+  while (Date.now() <= ms);
+}

@@ -22,8 +22,12 @@ function toMetricData(family: ObservedFamily<string>, endTime: [number, number])
   if (points.length === 0) return undefined;
   const def = family.definition;
   const descriptor = { name: def.name, description: def.help, unit: def.unit, valueType: ValueType.DOUBLE };
-  const startTime = toHrTime(family.startTime);
-  const dataPoints = points.map((p) => ({ startTime, endTime, attributes: p.attributes, value: p.value }));
+  const dataPoints = points.map((p) => ({
+    startTime: toHrTime(p.startTime),
+    endTime,
+    attributes: p.attributes,
+    value: p.value,
+  }));
   if (prometheusType(def.kind) === 'gauge' && def.kind !== 'observableUpDownCounter') {
     return {
       descriptor,

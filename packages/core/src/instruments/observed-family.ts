@@ -14,6 +14,8 @@ export class Cell {
   refs = 0;
   /** @internal when the last holder let go */
   releasedAt = 0;
+  /** Start of this series' cumulative count (ms since the epoch): a series created again starts anew. */
+  readonly startTime = Date.now();
   constructor(readonly attributes: Attributes) {}
 }
 
@@ -26,6 +28,8 @@ type Producer = (observe: (value: number, labels: unknown) => void) => void;
 export interface ObservedPoint {
   readonly attributes: Attributes;
   readonly value: number;
+  /** Start of the series' cumulative count, in milliseconds since the epoch. */
+  readonly startTime: number;
 }
 
 /**
@@ -40,9 +44,8 @@ export interface ObservedPoint {
 export class ObservedFamily<L extends string> {
   readonly #cells = new Map<string, Cell>();
   readonly #producers = new Set<Producer>();
-
-  /** Start of the cumulative counts, in milliseconds since the epoch. */
-  readonly startTime = Date.now();
+  /** When each series of the producers first appeared; one missing from a collection starts anew. */
+  #producedSince = new Map<string, number>();
 
   /** Labels holding stream names: each series holds its names in the name bound while it exists. */
   readonly #streamLabels: string[];
@@ -112,17 +115,18 @@ export class ObservedFamily<L extends string> {
           labelLimits.streamNames.release(String(cell.attributes[label]));
         continue;
       }
-      this.#observe(points, cell.value, cell.attributes);
+      this.#observe(points, cell.value, cell.attributes, cell.startTime);
     }
     // Two sources of one label set (say, a disk path watched by system and storage metrics) would make
     // duplicate samples, and Prometheus rejects a whole scrape for one: the first source wins.
-    const seen = new Set<string>();
+    const since = new Map<string, number>();
     const observe = (value: number, labels: unknown) => {
       const attributes = this.guard(labels);
       const key = keyOf(attributes);
-      if (this.#cells.has(key) || seen.has(key)) return;
-      seen.add(key);
-      this.#observe(points, value, attributes);
+      if (this.#cells.has(key) || since.has(key)) return;
+      const startTime = this.#producedSince.get(key) ?? now;
+      since.set(key, startTime);
+      this.#observe(points, value, attributes, startTime);
     };
     for (const producer of this.#producers) {
       try {
@@ -131,12 +135,13 @@ export class ObservedFamily<L extends string> {
         this.report.invalid(this.name, 'not_a_number');
       }
     }
+    this.#producedSince = since;
     return points;
   }
 
-  #observe(points: ObservedPoint[], value: number, attributes: Attributes): void {
+  #observe(points: ObservedPoint[], value: number, attributes: Attributes, startTime: number): void {
     const reason = invalidReason(value, this.monotonic);
-    if (reason === undefined) points.push({ attributes, value });
+    if (reason === undefined) points.push({ attributes, value, startTime });
     else this.report.invalid(this.name, reason);
   }
 }
