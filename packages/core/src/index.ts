@@ -13,7 +13,8 @@ export type { InstrumentFor } from './instruments/factory.js';
 export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
 export type { LabelValues } from './instruments/guarded.js';
 export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
-export type { ObservedPoint } from './instruments/observed-family.js';
+export type { ObservedPoint, Producer } from './instruments/observed-family.js';
+export { ObservedReader, PerReader } from './instruments/observed-reader.js';
 
 // Label guards.
 export { labelLimits, createLabelGuard } from './labels/guard.js';
