@@ -28,3 +28,4 @@ export type { HttpMetricsOptions } from './http/instrument-http-server.js';
 export { startSystemMetrics } from './system/system-metrics.js';
 export type { SystemMetricsOptions } from './system/system-metrics.js';
 export { watchDiskPaths, diskUsage } from './system/disk-usage.js';
+export type { DiskUsage, DiskWatchOptions } from './system/disk-usage.js';

@@ -8,6 +8,8 @@ import { readDiskBytes, readNetworkBytes } from './proc-counters.js';
 export interface SystemMetricsOptions {
   /** Paths whose filesystems get `disk_usage_ratio` and `disk_free_bytes` (default: the working directory). */
   diskPaths?: readonly string[];
+  /** How long a disk path's statfs may go unanswered before it counts as stalled (default 5000 ms). */
+  diskStatTimeoutMs?: number;
   meterProvider?: MeterProvider;
 }
 
@@ -75,7 +77,9 @@ export function startSystemMetrics(options: SystemMetricsOptions = {}): () => vo
     instruments.get('network_io_bytes_total').produce((observe) => {
       for (const d of readNetworkBytes()) observe(d.bytes, { device: d.device, direction: d.direction });
     }),
-    watchDiskPaths(options.diskPaths ?? [process.cwd()], options.meterProvider),
+    watchDiskPaths(options.diskPaths ?? [process.cwd()], options.meterProvider, {
+      statTimeoutMs: options.diskStatTimeoutMs,
+    }),
   ];
   return () => stops.forEach((stop) => stop());
 }
