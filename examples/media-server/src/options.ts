@@ -13,6 +13,8 @@ export interface DemoOptions {
   recordDirIsTemporary: boolean;
   load: boolean;
   summary: boolean;
+  /** Faults switched on at start (`--faults rtspErrors,srtLoss`); see faults.ts. */
+  faults: string;
   /** Stop by itself after this many seconds (0 = run until Ctrl-C). */
   durationSeconds: number;
 }
@@ -29,6 +31,8 @@ const HELP = `flux-metrics demo media server
   --record-dir <dir>     where segments and snapshots go (default: a new temporary directory)
   --no-load              no built-in load generator
   --no-summary           no live summary line
+  --faults <list>        switch faults on at start: rtspErrors,srtLoss,errorStops,diskFull
+                         (also at runtime: POST /faults on the API port; docs/demo.md)
   --duration <s>         stop after this many seconds
   --help`;
 
@@ -53,6 +57,7 @@ export function parseOptions(argv: string[]): DemoOptions | undefined {
       'no-load': { type: 'boolean' },
       'no-summary': { type: 'boolean' },
       duration: { type: 'string' },
+      faults: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -73,6 +78,7 @@ export function parseOptions(argv: string[]): DemoOptions | undefined {
     recordDirIsTemporary: values['record-dir'] === undefined,
     load: !values['no-load'],
     summary: !values['no-summary'],
+    faults: values.faults ?? '',
     durationSeconds: duration,
   };
 }
