@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fluxInstruments, labelLimits, seriesRetention } from '@flux-metrics/core';
-import { createRtspMetrics } from '@flux-metrics/rtsp';
+import { createRtspMetrics, type RtspConnectionObserver } from '@flux-metrics/rtsp';
 import { createHarness } from '../support/harness.ts';
 import { parseExposition, valueOf } from '../support/exposition.ts';
 import { sleep } from './wait.ts';
+import { gc } from '../support/gc.ts';
 
 test('stream counters keep the totals of closed sessions and never decrease', async (t) => {
   const harness = createHarness();
@@ -74,4 +75,34 @@ test('series of streams that are gone are dropped after the retention time: memo
     valueOf(parseExposition(await harness.scrape()), 'packets_sent_total', { stream_name: 'live' }),
     3,
   );
+});
+
+/** Sessions set up and torn down on `connection`, seen only through weak references. */
+function endedSessions(connection: RtspConnectionObserver, count: number): WeakRef<object>[] {
+  const refs: WeakRef<object>[] = [];
+  for (let i = 0; i < count; i++) {
+    const session = connection.session({ streamName: 'cam' });
+    session.start();
+    session.end('teardown');
+    refs.push(new WeakRef(session));
+  }
+  return refs;
+}
+
+test('a long-lived connection lets go of its ended sessions', async (t) => {
+  const harness = createHarness();
+  t.after(() => harness.shutdown());
+  const connection = createRtspMetrics({ meterProvider: harness.provider }).connectionOpened();
+  const refs = endedSessions(connection, 100);
+  const open = connection.session({ streamName: 'cam' });
+  open.start();
+  await new Promise((resolve) => setImmediate(resolve)); // WeakRefs hold their target until the job ends
+  gc();
+  const kept = refs.flatMap((ref, i) => (ref.deref() === undefined ? [] : [i]));
+  assert.deepEqual(kept, [], 'ended sessions are not kept');
+  connection.close();
+  assert.ok(open.ended, 'a session still open ends with its connection');
+  const e = parseExposition(await harness.scrape());
+  assert.equal(valueOf(e, 'stream_stopped_total', { stream_name: 'cam', reason: 'teardown' }), 100);
+  assert.equal(valueOf(e, 'stream_stopped_total', { stream_name: 'cam', reason: 'disconnected' }), 1);
 });

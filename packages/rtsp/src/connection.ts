@@ -40,7 +40,9 @@ export class RtspConnectionObserver {
   readonly #instruments: RtspInstruments;
   readonly #sampler: ProcessingSampler;
   readonly #openedAt = performance.now();
+  /** Sessions not ended yet: an ended one leaves, so a long-lived connection holds only its live ones. */
   readonly #sessions = new Set<RtspSessionObserver>();
+  readonly #ended = (session: RtspSessionObserver) => this.#sessions.delete(session);
   #setUp = false;
   #closed = false;
 
@@ -77,6 +79,7 @@ export class RtspConnectionObserver {
       this.#sampler,
       options.streamName,
       options.mode ?? 'play',
+      this.#ended,
     );
     this.#sessions.add(session);
     return session;
@@ -91,8 +94,7 @@ export class RtspConnectionObserver {
   close(reason: StopReason = 'disconnected'): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const session of this.#sessions) session.end(reason);
-    this.#sessions.clear();
+    for (const session of this.#sessions) session.end(reason); // each leaves the set as it ends
     this.#instruments.activeConnections.record(-1);
     this.#instruments.connectionsClosed.record(1);
   }

@@ -29,10 +29,18 @@ export class RtspSessionObserver {
   #startedAt = 0;
   #awaitingFirstPacket = false;
   #ended = false;
+  readonly #onEnd: (session: RtspSessionObserver) => void;
 
-  /** @internal created by `RtspConnectionObserver.session()` */
-  constructor(instruments: RtspInstruments, sampler: ProcessingSampler, streamName: string, mode: RtspMode) {
+  /** @internal created by `RtspConnectionObserver.session()`, which `onEnd` tells when the session ends */
+  constructor(
+    instruments: RtspInstruments,
+    sampler: ProcessingSampler,
+    streamName: string,
+    mode: RtspMode,
+    onEnd: (session: RtspSessionObserver) => void,
+  ) {
     this.#instruments = instruments;
+    this.#onEnd = onEnd;
     this.#sampler = sampler;
     this.#cells = new StreamCells(instruments, streamName);
     this.#mode = mode;
@@ -136,6 +144,7 @@ export class RtspSessionObserver {
       this.#cells.stopped(reason);
     }
     this.#cells.release();
+    this.#onEnd(this);
   }
 
   #firstPacket(): void {
