@@ -105,6 +105,67 @@ test('invalid values are dropped and counted, never thrown', async () => {
   }
 });
 
+test('observed families check values like record(): a bad value is counted, never added or thrown', async () => {
+  const h = createHarness();
+  try {
+    const bytes = fluxInstruments(h.provider).get('bytes_sent_total');
+    const labels = { protocol: 'rtsp', stream_name: 'checked' };
+    const held = bytes.cell(labels);
+    const bad = ['12', NaN, -1, Infinity, 10n, undefined, {}] as unknown as number[];
+    assert.doesNotThrow(() => {
+      for (const value of bad) bytes.add(labels, value);
+      for (const value of bad) assert.equal(bytes.addTo(held, value), false);
+    });
+    bytes.add(labels, 5);
+    assert.equal(bytes.addTo(held, 7), true);
+    assert.equal(held.value, 12, 'only the valid values were added');
+    const e = parseExposition(await h.scrape());
+    assert.equal(valueOf(e, 'bytes_sent_total', { stream_name: 'checked' }), 12);
+    const invalid = (reason: string) =>
+      valueOf(e, 'flux_metrics_invalid_measurements_total', { metric: 'bytes_sent_total', reason });
+    assert.equal(invalid('not_a_number'), 8, "'12', 10n, undefined and {}, by add and by addTo");
+    assert.equal(invalid('nan'), 2);
+    assert.equal(invalid('negative'), 2);
+    assert.equal(invalid('infinite'), 2);
+  } finally {
+    await h.shutdown();
+  }
+});
+
+test('labels whose getter throws take the fallback and are counted, never thrown', async () => {
+  const h = createHarness();
+  try {
+    const i = fluxInstruments(h.provider);
+    const throwingAt = (name: string, labels: object) =>
+      Object.defineProperty(labels, name, {
+        get() {
+          throw new Error('getter throws');
+        },
+        enumerable: true,
+      });
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const bytes = i.get('bytes_sent_total');
+    const errors = i.get('errors_total');
+    assert.doesNotThrow(() => {
+      bytes.add(throwingAt('stream_name', { protocol: 'rtsp' }) as never, 3);
+      bytes.release(bytes.cell(revoked.proxy as never));
+      errors.bind(revoked.proxy as never).record(1);
+      errors.record(1, throwingAt('type', { component: 'app' }) as never);
+    });
+    const e = parseExposition(await h.scrape());
+    assert.equal(valueOf(e, 'bytes_sent_total', { protocol: 'rtsp', stream_name: OVERFLOW_VALUE }), 3);
+    assert.equal(valueOf(e, 'errors_total', { type: 'other', component: 'other' }), 1);
+    assert.equal(valueOf(e, 'errors_total', { type: 'other', component: 'app' }), 1);
+    const overflow = (metric: string, label: string) =>
+      valueOf(e, 'flux_metrics_label_overflow_total', { metric, label });
+    assert.equal(overflow('bytes_sent_total', 'stream_name'), 2);
+    assert.equal(overflow('errors_total', 'type'), 2);
+  } finally {
+    await h.shutdown();
+  }
+});
+
 test('enum labels take only their vocabulary', async () => {
   const h = createHarness();
   try {

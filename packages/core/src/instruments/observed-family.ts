@@ -101,11 +101,38 @@ export class ObservedFamily<L extends string> {
     return cell;
   }
 
-  /** Counts `n` on a series without holding it (a stream stopped, a late report): it stays for the retention time. */
+  /**
+   * Counts `n` on a series without holding it (a stream stopped, a late report): it stays for the retention
+   * time. A value `record()` would refuse (not a number, NaN, infinite, negative on a counter) is counted in
+   * flux_metrics_invalid_measurements_total instead, and the series is not touched.
+   */
   add(labels: LabelValues<L>, n: number): void {
+    if (this.#refused(n)) return;
     const cell = this.cell(labels);
     cell.value += n;
     this.release(cell);
+  }
+
+  /** Adds `n` to a held cell, checked like `add()`; false when `n` was refused (and counted). */
+  addTo(cell: Cell, n: number): boolean {
+    if (this.#refused(n)) return false;
+    cell.value += n;
+    return true;
+  }
+
+  /** Sets a held gauge cell to `value`, checked like `add()`; false when `value` was refused (and counted). */
+  setTo(cell: Cell, value: number): boolean {
+    if (this.#refused(value)) return false;
+    cell.value = value;
+    return true;
+  }
+
+  /** True (and counted) for a value that must not reach a cell: one bad value would poison its series. */
+  #refused(value: unknown): boolean {
+    const reason = invalidReason(value, this.monotonic);
+    if (reason === undefined) return false;
+    this.report.invalid(this.name, reason);
+    return true;
   }
 
   release(cell: Cell): void {

@@ -69,7 +69,7 @@ export type LabelGuard = (labels: unknown) => Attributes;
 
 /**
  * Builds the guard of one metric: exactly the catalog's label names, each value passed through its rule.
- * Extra keys are ignored; a missing or malformed value takes the rule's fallback.
+ * Extra keys are ignored; a missing, malformed or unreadable value takes the rule's fallback. Never throws.
  */
 export function createLabelGuard(def: MetricDefinition, onOverflow: OverflowListener): LabelGuard {
   const entries = Object.entries(def.labels).map(
@@ -82,8 +82,17 @@ export function createLabelGuard(def: MetricDefinition, onOverflow: OverflowList
   return (labels) => {
     const source = (typeof labels === 'object' && labels !== null ? labels : {}) as Record<string, unknown>;
     const attributes: Record<string, string> = {};
-    for (const [name, guard] of entries) attributes[name] = guard(source[name]);
+    for (const [name, guard] of entries) attributes[name] = guard(readLabel(source, name));
     // Frozen: the SDK keys series by the object, so it must never change after recording.
     return Object.freeze(attributes);
   };
+}
+
+/** One label of the caller's object; a getter or proxy that throws gives no value (the rule's fallback). */
+function readLabel(source: Record<string, unknown>, name: string): unknown {
+  try {
+    return source[name];
+  } catch {
+    return undefined;
+  }
 }
