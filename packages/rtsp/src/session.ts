@@ -10,9 +10,6 @@ export type RtspMode = 'play' | 'record';
 /** Default RTP clock rate (video) used to convert jitter when the caller does not know the track's rate. */
 export const DEFAULT_CLOCK_RATE = 90_000;
 
-/** Non-negative packet sizes only; NaN or negative sizes count as 0 rather than poison a total. */
-const size = (bytes: number): number => (bytes > 0 ? bytes : 0);
-
 /**
  * Hooks of one RTSP session (from SETUP to TEARDOWN or close). The packet hooks are the hot path: plain
  * increments of cells shared per stream, read by the SDK only at collection time.
@@ -22,7 +19,8 @@ export class RtspSessionObserver {
   readonly #cells: StreamCells;
   readonly #sampler: ProcessingSampler;
   readonly #setupAt = performance.now();
-  readonly #lostBySource = new Map<number, number>();
+  /** Cumulative lost packets by SSRC (the caller's value as the key, whatever it is). */
+  readonly #lostBySource = new Map<unknown, number>();
   /** Send times of this session's sender reports, from the first one seen. */
   #senderReports: SenderReportTimes | undefined;
   #mode: RtspMode;
@@ -72,17 +70,15 @@ export class RtspSessionObserver {
     this.#instruments.activeStreams.record(1);
   }
 
+  // Sizes and reports come from the caller: the cells check them (a bad one is counted, never added).
+
   rtpSent(bytes: number): void {
-    const cells = this.#cells;
-    cells.packetsSent.value++;
-    cells.bytesSent.value += size(bytes);
+    this.#cells.sent(bytes);
     if (this.#awaitingFirstPacket) this.#firstPacket();
   }
 
   rtpReceived(bytes: number): void {
-    const cells = this.#cells;
-    cells.packetsReceived.value++;
-    cells.bytesReceived.value += size(bytes);
+    this.#cells.received(bytes);
     if (this.#awaitingFirstPacket) this.#firstPacket();
   }
 
@@ -91,32 +87,40 @@ export class RtspSessionObserver {
    * client's receiver reports that answer them give the RTT.
    */
   rtcpSent(bytes: number, packet?: Uint8Array): void {
-    const cells = this.#cells;
-    cells.packetsSent.value++;
-    cells.bytesSent.value += size(bytes);
-    cells.rtcpSent.value++;
-    if (packet !== undefined)
+    this.#cells.sent(bytes);
+    this.#cells.rtcpSent.value++;
+    if (packet instanceof Uint8Array)
       readSenderReports(packet, (this.#senderReports ??= new SenderReportTimes()).sent);
   }
 
   /** Counts an RTCP packet from the client and reads its receiver reports (loss, jitter, RTT). */
   rtcpReceived(packet: Uint8Array, clockRate: number = DEFAULT_CLOCK_RATE): void {
-    const cells = this.#cells;
-    cells.packetsReceived.value++;
-    cells.bytesReceived.value += packet.byteLength;
-    cells.rtcpReceived.value++;
-    readReportBlocks(packet, (block) => this.receiverReport(block, clockRate));
+    const isPacket = packet instanceof Uint8Array;
+    this.#cells.received(isPacket ? packet.byteLength : (undefined as unknown as number)); // no size: invalid
+    this.#cells.rtcpReceived.value++;
+    if (isPacket) readReportBlocks(packet, (block) => this.receiverReport(block, clockRate));
   }
 
   /** One report block the client sent about what it receives (for servers that parse RTCP themselves). */
   receiverReport(block: ReportBlock, clockRate: number = DEFAULT_CLOCK_RATE): void {
-    const previous = this.#lostBySource.get(block.ssrc) ?? 0;
-    if (block.cumulativeLost > previous) {
-      this.#cells.packetsLost.value += block.cumulativeLost - previous;
-      this.#lostBySource.set(block.ssrc, block.cumulativeLost);
+    const report: Partial<ReportBlock> = block ?? {};
+    const lost: unknown = report.cumulativeLost;
+    const previous = this.#lostBySource.get(report.ssrc) ?? 0;
+    // Fewer lost than before (duplicates) adds nothing; anything but a number (a BigInt would throw in the
+    // subtraction) goes to addTo as it is, to be counted as invalid.
+    if (typeof lost !== 'number' || lost > previous || Number.isNaN(lost)) {
+      const increase = typeof lost === 'number' ? lost - previous : lost;
+      if (this.#instruments.packetsLost.addTo(this.#cells.packetsLost, increase as number))
+        this.#lostBySource.set(report.ssrc, lost as number);
     }
-    if (clockRate > 0) this.#cells.setJitter(block.jitter / clockRate);
-    const rtt = this.#senderReports?.roundTripSeconds(block);
+    if (typeof clockRate === 'number' && clockRate > 0) {
+      const jitter: unknown = report.jitter;
+      this.#cells.setJitter(typeof jitter === 'number' ? jitter / clockRate : (jitter as number));
+    }
+    const rtt =
+      typeof report.delaySinceLastSr === 'number'
+        ? this.#senderReports?.roundTripSeconds(report as ReportBlock)
+        : undefined;
     if (rtt !== undefined) {
       this.#instruments.rtt.record(rtt);
       this.#instruments.packetLatency.record(rtt / 2);
@@ -130,7 +134,7 @@ export class RtspSessionObserver {
 
   /** Ends the timing begun by `processingStarted` (nothing happens for unsampled packets). */
   processingEnded(token: number): void {
-    if (token !== 0) this.#sampler.end(token);
+    if (typeof token === 'number' && token !== 0) this.#sampler.end(token);
   }
 
   /** TEARDOWN, timeout, kick or close: counts the stop and lets the stream's series expire. */

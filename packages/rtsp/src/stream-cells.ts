@@ -33,9 +33,21 @@ export class StreamCells {
     this.rtcpReceived = instruments.rtcpPackets.cell({ direction: 'receive', stream_name: streamName });
   }
 
+  /** One packet to the client; a size that is not a byte count is counted as invalid, not added. */
+  sent(bytes: number): void {
+    this.packetsSent.value++;
+    this.instruments.bytesSent.addTo(this.bytesSent, bytes);
+  }
+
+  /** One packet from the client, its size checked like `sent`. */
+  received(bytes: number): void {
+    this.packetsReceived.value++;
+    this.instruments.bytesReceived.addTo(this.bytesReceived, bytes);
+  }
+
   setJitter(seconds: number): void {
     this.#jitter ??= this.instruments.jitter.cell({ stream_name: this.streamName });
-    this.#jitter.value = seconds;
+    this.instruments.jitter.setTo(this.#jitter, seconds);
   }
 
   /** Counts one stopped stream by reason. */
