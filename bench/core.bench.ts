@@ -1,5 +1,5 @@
 import { Registry, Counter, Histogram } from 'prom-client';
-import { fluxInstruments } from '@flux-metrics/core';
+import { fluxInstruments, labelLimits } from '@flux-metrics/core';
 import { createHarness } from '../test/support/harness.ts';
 import type { BenchCase } from './case.ts';
 
@@ -38,8 +38,20 @@ const boundRequests = fluxRequests.bind({ method: 'GET', path: '/streams/:name',
 const boundDuration = fluxDuration.bind({ method: 'GET', path: '/streams/:name' });
 const cell = flux.get('packets_sent_total').cell({ protocol: 'rtsp', stream_name: 'cam1' });
 const bytes = flux.get('bytes_sent_total').cell({ protocol: 'rtsp', stream_name: 'cam1' });
+const received = flux.get('bytes_received_total');
 const plain = { packets: 0 };
 let v = 0;
+let bomb = 0;
+
+/** A new stream name past the name bound (bound set to 0 for the call only: other cases keep theirs). */
+function overflowingName(): void {
+  const limit = labelLimits.streamNames.limit;
+  labelLimits.streamNames.limit = 0;
+  const c = received.cell({ protocol: 'srt', stream_name: `bomb-${bomb++}` });
+  c.value += 188;
+  received.release(c);
+  labelLimits.streamNames.limit = limit;
+}
 
 export const cases: BenchCase[] = [
   { group: 'counter add', name: 'plain field increment', op: () => void plain.packets++ },
@@ -53,6 +65,11 @@ export const cases: BenchCase[] = [
     group: 'counter add',
     name: 'flux guarded counter (labels/call)',
     op: () => fluxRequests.record(1, { method: 'GET', path: '/streams/:name', status: 200 }),
+  },
+  {
+    group: 'counter add',
+    name: 'flux guarded counter, unknown method',
+    op: () => fluxRequests.record(1, { method: 'BREW', path: '/streams/:name', status: 200 }),
   },
   { group: 'counter add', name: 'OTel counter.add, same 3 attrs', op: () => otelCounter.add(1, attrs) },
   {
@@ -76,4 +93,5 @@ export const cases: BenchCase[] = [
     name: 'prom-client observe(labels)',
     op: () => promHistogram.observe({ method: 'GET', path: '/streams/:name' }, (v = (v + 0.0007) % 2)),
   },
+  { group: 'label overflow', name: 'flux cell() of a name past the bound', op: overflowingName },
 ];
