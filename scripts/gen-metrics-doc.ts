@@ -36,6 +36,10 @@ function describeRule(rule: LabelRule): string {
       return 'route template, bounded';
     case 'text':
       return `configured name, sanitized, at most ${rule.maxValues} values`;
+    case 'metricName':
+      return 'a catalog metric name; else `other`';
+    case 'labelName':
+      return 'a catalog label name; else `other`';
   }
 }
 

@@ -71,6 +71,75 @@ test('distinct stream names are bounded; past the limit they share one overflow 
   }
 });
 
+/** Time per call of `op` over 20,000 calls, in ns. */
+function nsPerCall(op: () => void): number {
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 20_000; i++) op();
+  return Number(process.hrtime.bigint() - started) / 20_000;
+}
+
+test('counting a label overflow costs about as much as a known label: no SDK work per replaced value', async () => {
+  const h = createHarness();
+  const saved = labelLimits.streamNames.limit;
+  try {
+    const family = fluxInstruments(h.provider).get('bytes_received_total');
+    family.cell({ protocol: 'srt', stream_name: 'known-0' }); // held: the name stays admitted
+    let n = 0;
+    // Both build their name at run time, so the difference is what an overflow costs.
+    const known = () => family.release(family.cell({ protocol: 'srt', stream_name: `known-${n & 0}` }));
+    const overflowing = () => family.release(family.cell({ protocol: 'srt', stream_name: `new-${n++}` }));
+    const knownNs: number[] = [];
+    const overflowNs: number[] = [];
+    // Interleaved rounds, so that a slow spell of the shared machine hits both; the fastest round counts.
+    for (let round = 0; round < 7; round++) {
+      knownNs.push(nsPerCall(known));
+      labelLimits.streamNames.limit = 0;
+      overflowNs.push(nsPerCall(overflowing));
+      labelLimits.streamNames.limit = saved;
+    }
+    const [k, o] = [Math.min(...knownNs), Math.min(...overflowNs)];
+    assert.ok(o < 2 * k, `an overflowing name costs ${o.toFixed(0)} ns, a known one ${k.toFixed(0)} ns`);
+    const e = parseExposition(await h.scrape());
+    const counted = { metric: 'bytes_received_total', label: 'stream_name' };
+    assert.equal(valueOf(e, 'flux_metrics_label_overflow_total', counted), n, 'every overflow counted');
+  } finally {
+    labelLimits.streamNames.limit = saved;
+    await h.shutdown();
+  }
+});
+
+test('self-metrics take only catalog names: filling them by hand cannot hide real counts', async () => {
+  const h = createHarness();
+  try {
+    const i = fluxInstruments(h.provider);
+    const invalid = i.get('flux_metrics_invalid_measurements_total');
+    const overflow = i.get('flux_metrics_label_overflow_total');
+    for (let n = 0; n < 300; n++) {
+      for (const reason of ['nan', 'infinite'] as const) invalid.add({ metric: `made-up-${n}`, reason }, 1);
+      overflow.add({ metric: `made-up-${n}`, label: `label-${n}` }, 1);
+    }
+    const requests = i.get('http_requests_total');
+    requests.record(NaN, { method: 'GET', path: '/', status: 200 });
+    requests.record(1, { method: 'BREW', path: '/', status: 200 });
+    const e = parseExposition(await h.scrape());
+    const invalidOf = (metric: string, reason: string) =>
+      valueOf(e, 'flux_metrics_invalid_measurements_total', { metric, reason });
+    const overflowOf = (metric: string, label: string) =>
+      valueOf(e, 'flux_metrics_label_overflow_total', { metric, label });
+    assert.equal(invalidOf('http_requests_total', 'nan'), 1, 'a real invalid value under its own metric');
+    assert.equal(overflowOf('http_requests_total', 'method'), 1, 'a real overflow under its own metric');
+    assert.equal(invalidOf('other', 'nan'), 300, 'names that are not in the catalog share one value');
+    assert.equal(overflowOf('other', 'other'), 300);
+    assert.equal(overflowOf('flux_metrics_invalid_measurements_total', 'metric'), 600, 'and are counted');
+    const values = new Set(
+      e.samples.filter((s) => s.name.startsWith('flux_metrics_')).map((s) => s.labels.metric),
+    );
+    assert.ok(values.size < 10, `${values.size} metric values in the self-metrics`);
+  } finally {
+    await h.shutdown();
+  }
+});
+
 test('invalid values are dropped and counted, never thrown', async () => {
   const h = createHarness();
   try {

@@ -9,7 +9,11 @@ export type LabelRule =
   | { readonly kind: 'status' }
   | { readonly kind: 'stream' }
   | { readonly kind: 'route' }
-  | { readonly kind: 'text'; readonly maxValues: number };
+  | { readonly kind: 'text'; readonly maxValues: number }
+  /** The name of a catalog metric (self-metrics); anything else becomes `other`. */
+  | { readonly kind: 'metricName' }
+  /** A label name of the catalog (self-metrics); anything else becomes `other`. */
+  | { readonly kind: 'labelName' };
 
 /** OpenTelemetry instrument kinds used by the catalog. */
 export type InstrumentKind =

@@ -5,7 +5,7 @@ import { createLabelGuard } from '../labels/guard.js';
 import { GuardedInstrument, type Write } from './guarded.js';
 import { ObservedFamily, type ObservedPoint } from './observed-family.js';
 import { ObservedReaders, type ObservedReader } from './observed-reader.js';
-import { SelfReport } from './self-report.js';
+import { SELF_REPORTED, SelfReport, type SelfReported } from './self-report.js';
 
 /** The meter every flux-metrics instrument lives in, so each catalog name is created exactly once. */
 export const METER_NAME = 'flux-metrics';
@@ -24,11 +24,13 @@ export class FluxInstruments {
   readonly #report: SelfReport;
   readonly #created = new Map<string, GuardedInstrument<string> | ObservedFamily<string>>();
   readonly #observed: ObservedFamily<string>[] = [];
+  /** The self-metrics' families, read after the others: reading those counts the invalid values they hold. */
+  readonly #selfObserved: ObservedFamily<string>[] = [];
   readonly #readers = new ObservedReaders();
 
   constructor(meter: Meter) {
     this.#meter = meter;
-    this.#report = new SelfReport(meter);
+    this.#report = new SelfReport((name: SelfReported) => this.get(name) as ObservedFamily<string>);
   }
 
   /** The instrument of one catalog metric (the same object on every call). */
@@ -56,7 +58,9 @@ export class FluxInstruments {
   /** One collection of every observed family by `reader`, at collection time. */
   collectObserved(reader: ObservedReader): { family: ObservedFamily<string>; points: ObservedPoint[] }[] {
     reader.begin(Date.now());
-    return this.#observed.map((family) => ({ family, points: family.collect(reader) }));
+    const read = (family: ObservedFamily<string>) => ({ family, points: family.collect(reader) });
+    const points = this.#observed.map(read);
+    return points.concat(this.#selfObserved.map(read)); // after: includes families created meanwhile
   }
 
   #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
@@ -67,7 +71,8 @@ export class FluxInstruments {
     const sync = (write: Write) => new GuardedInstrument(def.name, write, guard, monotonic, this.#report);
     const observed = () => {
       const family = new ObservedFamily(def, guard, monotonic, this.#report, this.#readers);
-      this.#observed.push(family);
+      const self = (SELF_REPORTED as readonly string[]).includes(def.name);
+      (self ? this.#selfObserved : this.#observed).push(family);
       return family;
     };
     switch (def.kind) {

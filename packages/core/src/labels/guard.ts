@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { CATALOG } from '../catalog/index.js';
 import type { LabelRule, MetricDefinition } from '../catalog/types.js';
 import { BoundedValueSet, OVERFLOW_VALUE } from './bounded-set.js';
 import { sanitizeLabelValue } from './sanitize.js';
@@ -10,6 +11,9 @@ export const labelLimits = {
   /** Distinct HTTP route templates. */
   routes: new BoundedValueSet(500),
 };
+
+/** What a self-metric's `metric` or `label` takes for a name that is not in the catalog. */
+const SELF_FALLBACK = 'other';
 
 /** Called once per replaced value so that nothing is changed silently. */
 export type OverflowListener = (metric: string, label: string) => void;
@@ -61,6 +65,18 @@ function valueGuard(rule: LabelRule, onFallback: () => void): ValueGuard {
       return boundedTextGuard(labelLimits.routes, onFallback);
     case 'text':
       return boundedTextGuard(new BoundedValueSet(rule.maxValues), onFallback);
+    case 'metricName':
+      return enumGuard(
+        CATALOG.map((def) => def.name),
+        SELF_FALLBACK,
+        onFallback,
+      );
+    case 'labelName':
+      return enumGuard(
+        CATALOG.flatMap((def) => Object.keys(def.labels)),
+        SELF_FALLBACK,
+        onFallback,
+      );
   }
 }
 
