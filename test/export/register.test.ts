@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseExporters, readEnvConfig } from '@flux-metrics/node';
-import { freePort } from '../support/processes.ts';
+import { freePort, waitFor } from '../support/processes.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -61,7 +61,8 @@ describe('node --import @flux-metrics/node/register', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function runApp(mode: string, env: Record<string, string> = {}) {
+  /** Starts the fixture app; `end()` closes its stdin (the `serve` mode runs until then). */
+  function startApp(mode: string, env: Record<string, string> = {}) {
     const child = spawn(
       process.execPath,
       ['--import', '@flux-metrics/node/register', 'test/export/fixtures/exit-app.ts'],
@@ -76,23 +77,26 @@ describe('node --import @flux-metrics/node/register', () => {
           OTEL_METRIC_EXPORT_INTERVAL: '600000',
           ...env,
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c));
     child.stderr.on('data', (c: Buffer) => (output += c));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    return new Promise<{ code: number | null; signal: string | null; output: string; ms: number }>(
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const started = Date.now();
+    const exited = new Promise<{ code: number | null; signal: string | null; output: string; ms: number }>(
       (resolve) => {
-        const started = Date.now();
         child.on('exit', (code, signal) => {
           clearTimeout(killer);
           resolve({ code, signal, output, ms: Date.now() - started });
         });
       },
     );
+    return { output: () => output, end: () => child.stdin.end(), exited };
   }
+
+  const runApp = (mode: string, env: Record<string, string> = {}) => startApp(mode, env).exited;
 
   it('flushes on SIGTERM and then ends the way SIGTERM would without it', async () => {
     received.length = 0;
@@ -128,26 +132,31 @@ describe('node --import @flux-metrics/node/register', () => {
     assert.ok(result.ms < 12_000, `exited after ${result.ms} ms`);
   });
 
-  /** Runs the app for a while and reports whether its embedded /metrics answered meanwhile. */
+  /** Whether the app's embedded /metrics answers once the app says its endpoint is up (or that it has none). */
   async function servesMetrics(exporter: string | undefined): Promise<boolean> {
     const metricsPort = await freePort();
-    const exited = runApp('run-then-exit', {
-      RUN_MS: '3000',
+    const app = startApp('serve', {
       OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
       // Empty is unset: the default applies.
       OTEL_METRICS_EXPORTER: exporter ?? '',
     });
-    let served = false;
-    const deadline = Date.now() + 2500;
-    while (!served && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      served = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
-        (res) => res.ok,
-        () => false,
-      );
-    }
-    const result = await exited;
+    // A loaded machine can take many seconds to start node with the SDK: wait for the app, not a clock.
+    const said = await waitFor(
+      'the app to report its metrics endpoint',
+      async () => /metrics endpoint: (\S+)/.exec(app.output())?.[1],
+      45_000,
+    ).catch((err: Error) => {
+      app.end();
+      throw new Error(`${err.message}; app output: ${app.output()}`);
+    });
+    const served = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    app.end();
+    const result = await app.exited;
     assert.equal(result.code, 0, result.output);
+    assert.equal(said, served ? String(metricsPort) : 'none', result.output);
     return served;
   }
 
