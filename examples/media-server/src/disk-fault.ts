@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diskUsage } from '@flux-metrics/core';
 import { createRecorder, storageMetrics, type StorageMetrics } from '@flux-metrics/storage';
@@ -10,14 +10,16 @@ const FILL_TO = 0.96;
 const SEGMENT_BYTES = 4 * 1024 * 1024;
 
 /**
- * A real, nearly full recording volume: a 32 MiB tmpfs mounted next to the recording directory, filled to 96 %
- * with a ballast segment, watched like any recording path (`disk_usage_ratio{path=<dir>}`), with a 4 MiB
- * segment written every second that fails with the filesystem's ENOSPC once it is full. Mounting needs root.
+ * A real, nearly full recording volume: a 32 MiB tmpfs mounted on a new directory next to the recording
+ * directory, filled to 96 % with a ballast segment, watched like any recording path
+ * (`disk_usage_ratio{path=<dir>}`), with a 4 MiB segment written every second that fails with the
+ * filesystem's ENOSPC once it is full. Mounting needs root.
  */
 export class DiskFault {
   readonly dir: string;
   private readonly metrics: StorageMetrics;
   private readonly timer: NodeJS.Timeout;
+  private stopped: Promise<void> | undefined;
 
   private constructor(dir: string, metrics: StorageMetrics, timer: NodeJS.Timeout) {
     this.dir = dir;
@@ -26,12 +28,13 @@ export class DiskFault {
   }
 
   static async start(recordDir: string): Promise<DiskFault> {
-    const dir = `${recordDir}-fault-volume`;
-    await mkdir(dir, { recursive: true });
+    // A new directory of its own (`<record-dir>-fault-volume-XXXXXX`): a directory that already exists
+    // (a user's) is never mounted over, and cleaning up removes only this one, and only when empty.
+    const dir = await mkdtemp(`${recordDir}-fault-volume-`);
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${SIZE_BYTES}`, 'tmpfs', dir], { stdio: 'pipe' });
     } catch (error) {
-      await rm(dir, { recursive: true, force: true });
+      await rmdir(dir);
       const reason = (error as { stderr?: Buffer }).stderr?.toString().trim() || String(error);
       throw new Error(`diskFull needs root to mount a small tmpfs (${reason})`);
     }
@@ -57,7 +60,12 @@ export class DiskFault {
     return new DiskFault(dir, metrics, timer);
   }
 
-  async stop(): Promise<void> {
+  /** Unmounts the volume (its files go with the tmpfs) and removes the empty mount point. Idempotent. */
+  stop(): Promise<void> {
+    return (this.stopped ??= this.unmount());
+  }
+
+  private async unmount(): Promise<void> {
     clearInterval(this.timer);
     this.metrics.close();
     try {
@@ -65,6 +73,6 @@ export class DiskFault {
     } catch {
       execFileSync('umount', ['-l', this.dir], { stdio: 'pipe' }); // a write still open: detach now
     }
-    await rm(this.dir, { recursive: true, force: true });
+    await rmdir(this.dir); // not recursive: anything left in it is not ours to delete
   }
 }
