@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, redactingLogger, secretsOf } from '@flux-metrics/dingtalk';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, parseConfig, redactingLogger, secretsOf } from '@flux-metrics/dingtalk';
 
 test('robot URL and secret come from files or environment variables', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'flux-dt-config-'));
@@ -64,4 +65,12 @@ test('the logger scrubs every secret it was told about', () => {
   );
   assert.doesNotMatch(lines[0]!, /tok123|SECabc/);
   assert.match(lines[0]!, /<redacted>/);
+});
+
+test('the compose stack config is valid: only its secret files are missing here', () => {
+  const path = fileURLToPath(new URL('../../deploy/dingtalk/bridge.yml', import.meta.url));
+  assert.throws(
+    () => loadConfig(path, {}),
+    /targets\.critical\.urlFile: cannot read \/etc\/flux-dingtalk\/secrets\/critical_url/,
+  );
 });
