@@ -97,7 +97,7 @@ export const defaultAlertmanagerConfig: AlertmanagerConfig = {
     maxAlerts: 50,
   },
   watchdog: { alertname: 'Watchdog', urlFile: '/etc/alertmanager/secrets/deadman_url' },
-  absenceAlerts: ['ServiceDown', 'MediaServerAbsent'],
+  absenceAlerts: ['ServiceDown', 'AppAbsent'],
   maintenanceWindow: [
     {
       weekdays: ['sunday'],
