@@ -49,6 +49,11 @@ export interface AlertmanagerConfig {
     readonly apiUrlFile: string;
     readonly criticalChannel: string;
     readonly warningChannel: string;
+    /**
+     * A second webhook for warnings (Slack app webhooks post only to the channel they were made for); empty:
+     * warnings use `apiUrlFile` too.
+     */
+    readonly warningApiUrlFile: string;
   };
   readonly dingtalk: {
     /** Base URL of the flux-dingtalk bridge (packages/dingtalk); `/dingtalk/<target>/send` is appended. */
@@ -89,6 +94,7 @@ export const defaultAlertmanagerConfig: AlertmanagerConfig = {
     apiUrlFile: '/etc/alertmanager/secrets/slack_webhook_url',
     criticalChannel: '#alerts-critical',
     warningChannel: '#alerts-warning',
+    warningApiUrlFile: '',
   },
   dingtalk: {
     bridgeUrl: 'http://dingtalk:8060',

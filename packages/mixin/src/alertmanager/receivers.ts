@@ -10,8 +10,9 @@ export const RECEIVER = {
 
 const tmpl = (name: string) => `{{ template "${name}" . }}`;
 
-function slack(channel: string) {
+function slack(channel: string, apiUrlFile = '') {
   return {
+    ...(apiUrlFile ? { api_url_file: apiUrlFile } : {}),
     channel,
     send_resolved: true,
     title: tmpl('flux.title'),
@@ -50,7 +51,7 @@ export function receivers(config: MixinConfig) {
     },
     {
       name: RECEIVER.chat,
-      slack_configs: [slack(am.slack.warningChannel)],
+      slack_configs: [slack(am.slack.warningChannel, am.slack.warningApiUrlFile)],
       webhook_configs: [dingtalk(config, am.dingtalk.warningTarget)],
     },
     {
