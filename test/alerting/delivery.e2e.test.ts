@@ -25,6 +25,8 @@ const PAGE = 'RtspRequestErrors';
 const CHAT = 'StreamAbnormalTermination';
 const FAULTS = { rtspErrors: true, errorStops: true };
 const DEADLINE = 120_000;
+const ERROR_RATIO =
+  'sum(rate(rtsp_requests_total{job="media-server", status=~"5.."}[30s])) / sum(rate(rtsp_requests_total{job="media-server"}[30s]))';
 
 /**
  * Writes the mixin's rule files (fast profile) and Alertmanager config (timings in seconds, local sinks)
@@ -34,7 +36,7 @@ const DEADLINE = 120_000;
 function writeGenerated(dir: string, am: NonNullable<ConfigOverrides['alertmanager']>, maintenance: boolean) {
   const config = resolveConfig({
     alerts: { profile: 'fast' },
-    alertmanager: { ...am, maintenanceWindow: maintenance ? [{ weekdays: ['monday:sunday'] }] : [] },
+    alertmanager: { ...am, maintenanceWindow: maintenance ? [{ weekdays: ['sunday:saturday'] }] : [] },
   });
   const ruleFiles: string[] = [];
   for (const file of generate(config)) {
@@ -151,11 +153,21 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
   );
   t.after(() => prometheus.stop());
 
-  const failWith = (err: Error) => {
+  const failWith = async (err: Error): Promise<never> => {
+    const alerts = await prometheus.alerts().catch(() => []);
+    const ratio = await prometheus
+      .query(`${ERROR_RATIO}`)
+      .then((r) => r.map((x) => x.value.toFixed(3)).join(', '))
+      .catch(() => '?');
     throw new Error(
-      `${err.message}\n--- Alertmanager\n${alertmanager.child.output().slice(-4000)}\n--- bridge\n${bridge.child
-        .output()
-        .slice(-2000)}\n--- demo\n${demo.output().slice(-2000)}`,
+      [
+        err.message,
+        `Prometheus alerts: ${alerts.map((a) => `${a.labels.alertname}/${a.labels.severity}=${a.state}`).join(', ')}`,
+        `RTSP 5xx ratio now: ${ratio}`,
+        `--- Alertmanager\n${alertmanager.child.output().slice(-3000)}`,
+        `--- bridge\n${bridge.child.output().slice(-2000)}`,
+        `--- demo\n${demo.output().slice(-2000)}`,
+      ].join('\n'),
     );
   };
   const setFaults = async (faults: Record<string, boolean>) => {
@@ -232,7 +244,11 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
       assert.match(ding.text, /\[Runbook\]\(https:.*\) \| \[Prometheus\]\(http/);
       for (const robot of Object.values(robots))
         assert.deepEqual(robot.refusals, [], 'signature and limits accepted');
-      assert.ok(heartbeats.length > 0, 'the Watchdog heartbeat reaches the dead-man receiver');
+      await waitFor(
+        'the Watchdog heartbeat at the dead-man receiver',
+        async () => heartbeats[0],
+        30_000,
+      ).catch(failWith);
     },
   );
 
