@@ -54,11 +54,6 @@ export class Delivery {
     for (const message of this.#pending.splice(0)) await this.#giveUp(message, 'bridge stopped');
   }
 
-  /** Resolves once nothing is queued or in flight (tests, graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
-  }
-
   async #run(): Promise<void> {
     const { robot, config, metrics, log, name } = this.deps;
     const fits = (m: Message) => robot.bytes(m) <= config.maxMessageBytes;

@@ -2,7 +2,6 @@ import type { Registration } from '@flux-metrics/node';
 import type { FailureKind } from './robot.js';
 
 type Meter = ReturnType<NonNullable<Registration['meterProvider']>['getMeter']>;
-type Attrs = Record<string, string>;
 
 export type WebhookResult =
   'accepted' | 'not_json' | 'bad_version' | 'invalid' | 'too_large' | 'unknown_target';
@@ -55,7 +54,7 @@ export class BridgeMetrics {
   }
 
   webhook(target: string, result: WebhookResult): void {
-    this.#webhooks?.add(1, { target, result } satisfies Attrs);
+    this.#webhooks?.add(1, { target, result });
   }
 
   attempt(target: string, outcome: 'ok' | FailureKind, seconds: number): void {
