@@ -43,7 +43,15 @@ export class Delivery {
       const oldest = this.#pending.shift()!;
       void this.#giveUp(oldest, 'queue full');
     }
-    this.#running ??= this.#run().finally(() => (this.#running = undefined));
+    this.#start();
+  }
+
+  #start(): void {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = undefined;
+      // Whatever arrived while the loop was finishing still gets sent.
+      if (this.#pending.length && !this.#stopped) this.#start();
+    });
   }
 
   /** Stops after the current attempt; what is still queued is written to the dead-letter file. */
