@@ -243,3 +243,49 @@ test('5xx is retried with backoff; an unreachable robot ends in the dead-letter 
     /flux_dingtalk_notifications_total\{[^}]*result="dead_letter"[^}]*target="gone"[^}]*\} 1|flux_dingtalk_notifications_total\{[^}]*target="gone"[^}]*result="dead_letter"[^}]*\} 1/,
   );
 });
+
+test('a full queue dead-letters its oldest waiting messages; every notification is delivered or dead-lettered once', async (t) => {
+  const sink = await startDingTalkSink({ accessToken: TOKEN, secret: SECRET });
+  t.after(() => sink.close());
+  sink.state.failNext = 1_000; // DingTalk down
+  const bridge = await startBridge(
+    (dir) => ({
+      targets: { chat: { url: sink.robotUrl, secretEnv: 'S' } },
+      retry: { attempts: 50, initialDelayMs: 300, maxDelayMs: 300 },
+      maxQueue: 2,
+      deadLetterFile: join(dir, 'dead.jsonl'),
+    }),
+    {},
+    { S: SECRET },
+  );
+  t.after(() => bridge.stop());
+  const names = ['Q0', 'Q1', 'Q2', 'Q3', 'Q4'];
+  for (const name of names) {
+    assert.equal((await post(`${bridge.url}/dingtalk/chat/send`, webhook(name))).status, 200);
+  }
+  const file = join(bridge.dir, 'dead.jsonl');
+  const dead = await waitFor(
+    'three dead letters (five queued, room for two)',
+    async () => {
+      const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+      return lines.length >= 3
+        ? lines.map((l) => JSON.parse(l) as { reason: string; text: string })
+        : undefined;
+    },
+    10_000,
+  );
+  assert.ok(dead.every((d) => d.reason === 'queue full'));
+  sink.state.failNext = 0; // DingTalk back
+  await waitFor(
+    'the queue drained',
+    async () => {
+      const health = (await (await fetch(`${bridge.url}/healthz`)).json()) as { queued: { chat: number } };
+      return health.queued.chat === 0 && sink.messages.length > 0 ? true : undefined;
+    },
+    15_000,
+  );
+  const texts = [...dead.map((d) => d.text), ...sink.messages.map((m) => m.text)];
+  for (const name of names) {
+    assert.equal(texts.filter((text) => text.includes(`${name} summary.`)).length, 1, `${name} exactly once`);
+  }
+});

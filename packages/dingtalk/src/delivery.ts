@@ -28,6 +28,8 @@ export class Delivery {
   #running: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #stopped = false;
+  /** Queued messages merged into the request in flight (the head of the queue). */
+  #sending = 0;
 
   constructor(readonly deps: DeliveryDeps) {
     this.#limiter = new RateLimiter(deps.config.rateLimit.messages, deps.config.rateLimit.windowMs);
@@ -40,8 +42,9 @@ export class Delivery {
   enqueue(message: Message): void {
     this.#pending.push(message);
     if (this.#pending.length > this.deps.config.maxQueue) {
-      const oldest = this.#pending.shift()!;
-      void this.#giveUp(oldest, 'queue full');
+      // The oldest message that is not part of the request in flight.
+      const [oldest] = this.#pending.splice(this.#sending, 1);
+      if (oldest) void this.#giveUp(oldest, 'queue full');
     }
     this.#start();
   }
@@ -75,7 +78,8 @@ export class Delivery {
       const [message, taken] = mergeMessages(this.#pending, fits);
       this.#limiter.record();
       const started = performance.now();
-      const outcome = await robot.send(message);
+      this.#sending = taken;
+      const outcome = await robot.send(message).finally(() => (this.#sending = 0));
       metrics.attempt(name, outcome.ok ? 'ok' : outcome.kind, (performance.now() - started) / 1000);
       if (outcome.ok) {
         this.#pending.splice(0, taken);
