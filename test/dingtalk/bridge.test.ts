@@ -159,7 +159,7 @@ test('at most N messages per window per robot: what queues meanwhile is merged, 
 });
 
 test('"send too fast" (130101): the bridge holds the robot for a window, merges, and delivers everything', async (t) => {
-  const windowMs = 3000;
+  const windowMs = 5000;
   const sink = await startDingTalkSink({ accessToken: TOKEN, secret: SECRET, limit: 2, windowMs });
   t.after(() => sink.close());
   const bridge = await startBridge(
@@ -176,8 +176,14 @@ test('"send too fast" (130101): the bridge holds the robot for a window, merges,
   t.after(() => bridge.stop());
 
   const names = ['Fast0', 'Fast1', 'Fast2', 'Fast3', 'Fast4'];
-  for (const name of names)
+  const send = async (name: string) =>
     assert.equal((await post(`${bridge.url}/dingtalk/chat/send`, webhook(name))).status, 200);
+  // Two delivered one by one use up the robot's window; the third is refused while the last two queue.
+  for (const [i, name] of names.slice(0, 2).entries()) {
+    await send(name);
+    await waitFor(`${name} delivered`, async () => (sink.messages.length > i ? true : undefined), 10_000);
+  }
+  for (const name of names.slice(2)) await send(name);
   await waitFor(
     'every alert delivered despite 130101',
     async () =>
@@ -193,6 +199,11 @@ test('"send too fast" (130101): the bridge holds the robot for a window, merges,
     1,
     'one refusal: then it waited a window',
   );
+  const refusal = sink.refusals.find((r) => r.errcode === 130101)!;
+  const after = sink.messages.filter((m) => m.receivedAt > refusal.at);
+  assert.equal(after.length, 1, 'what queued meanwhile went out as one message');
+  assert.match(after[0]!.title, /^3 notifications: /);
+  assert.ok(after[0]!.receivedAt - refusal.at >= windowMs - 250, 'the robot was held for a window');
   assert.ok(!existsSync(join(bridge.dir, 'dead.jsonl')), 'nothing dead-lettered');
   const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
   assert.match(metrics, /flux_dingtalk_send_attempts_total\{[^}]*outcome="too_fast"[^}]*\} 1/);
