@@ -149,7 +149,14 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
   t.after(() => demo.stop('SIGTERM'));
   const prometheus = await startPrometheus(
     [{ job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} }],
-    { binary: toolPath('prometheus'), ruleFiles, alertmanagers: [alertmanager.url] },
+    {
+      binary: toolPath('prometheus'),
+      ruleFiles,
+      alertmanagers: [alertmanager.url],
+      // Watchdog fires at the first evaluation, often before Prometheus has discovered Alertmanager; the default
+      // resend (1m) would hold the first heartbeat back a minute.
+      extraArgs: ['--rules.alert.resend-delay=5s'],
+    },
   );
   t.after(() => prometheus.stop());
 
@@ -244,12 +251,10 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
       assert.match(ding.text, /\[Runbook\]\(https:.*\) \| \[Prometheus\]\(http/);
       for (const robot of Object.values(robots))
         assert.deepEqual(robot.refusals, [], 'signature and limits accepted');
-      // Prometheus resends a firing alert once a minute (--rules.alert.resend-delay): Watchdog fires at the first
-      // evaluation, often before Prometheus has discovered Alertmanager, and then arrives with the first resend.
       await waitFor(
         'the Watchdog heartbeat at the dead-man receiver',
         async () => heartbeats[0],
-        90_000,
+        30_000,
       ).catch(failWith);
     },
   );
