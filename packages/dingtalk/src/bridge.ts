@@ -7,7 +7,7 @@ import { DeadLetters } from './dead-letter.js';
 import { Delivery } from './delivery.js';
 import type { Logger } from './log.js';
 import type { Message } from './message.js';
-import { BridgeMetrics, type WebhookResult } from './metrics.js';
+import { BridgeMetrics } from './metrics.js';
 import { renderNotification } from './render.js';
 import { readBody } from './read-body.js';
 import { Robot } from './robot.js';
@@ -123,7 +123,7 @@ export class DingTalkBridge {
       reply(res, 200, { status: 'queued', target: name });
     } catch (err) {
       if (!(err instanceof BadRequest)) throw err;
-      this.#metrics.webhook(delivery ? name : '_unknown', err.reason as WebhookResult);
+      this.#metrics.webhook(delivery ? name : '_unknown', err.reason);
       this.#options.log.warn(`rejected webhook for target "${name}": ${err.status} ${err.message}`);
       reply(res, err.status, { error: err.message });
       if (err.status === 413) res.once('finish', () => req.destroy());

@@ -1,10 +1,10 @@
 import type { Registration } from '@flux-metrics/node';
 import type { FailureKind } from './robot.js';
+import type { RejectReason } from './webhook.js';
 
 type Meter = ReturnType<NonNullable<Registration['meterProvider']>['getMeter']>;
 
-export type WebhookResult =
-  'accepted' | 'not_json' | 'bad_version' | 'invalid' | 'too_large' | 'unknown_target';
+export type WebhookResult = 'accepted' | RejectReason;
 
 /**
  * The bridge's own metrics (flux_dingtalk_*). `target` is one of the configured robot names (or `_unknown`),

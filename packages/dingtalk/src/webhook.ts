@@ -24,11 +24,14 @@ export interface WebhookPayload {
   readonly alerts: readonly WebhookAlert[];
 }
 
+/** Why a webhook was refused (the `result` label of flux_dingtalk_webhooks_total). */
+export type RejectReason = 'not_json' | 'bad_version' | 'invalid' | 'too_large' | 'unknown_target';
+
 /** Input the bridge refuses, with the HTTP status and a message safe to show the sender. */
 export class BadRequest extends Error {
   constructor(
     readonly status: number,
-    readonly reason: string,
+    readonly reason: RejectReason,
     message: string,
   ) {
     super(message);
