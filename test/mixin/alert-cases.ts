@@ -207,6 +207,11 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     healthy: [s('errors_total', 'component="rtsp", type="not_found"', counter(5))],
     idle: [s('errors_total', 'component="storage", type="ENOSPC"', counter(0))],
   },
+  DiskPathStalled: {
+    bad: [s('disk_path_stalled', 'path="/rec"', gauge(1))],
+    firing: { ...at, path: '/rec' },
+    healthy: [s('disk_path_stalled', 'path="/rec"', gauge(0))],
+  },
   RecordingVolumeFillingUp: {
     minutes: 480,
     bad: [
