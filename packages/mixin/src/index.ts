@@ -11,3 +11,12 @@ export type { AlertingRule, RecordingRule, Rule, RuleGroup } from './rule-file.j
 
 // PromQL helpers shared by rules and dashboards.
 export * as promql from './promql.js';
+
+// SLOs: Sloth prometheus/v1 specs to recording rules and burn-rate alerts.
+export { sloRuleFiles, slothRuleFile } from './slo/index.js';
+export { sloRuleGroups, errorRatioQuery } from './slo/generate-rules.js';
+export { builtInSpec, latencySlo } from './slo/objectives.js';
+export { validateSlothSpec } from './slo/sloth-spec.js';
+export type { SlothAlert, SlothAlerting, SlothSli, SlothSlo, SlothSpec } from './slo/sloth-spec.js';
+export { BURN_RATE_TIERS, burnFactor } from './slo/windows.js';
+export type { SloConfig } from './slo/config.js';
