@@ -44,6 +44,8 @@ export interface SlothAlert {
 /** Sloth's template variable; spaces inside the braces are allowed as in Go templates. */
 export const WINDOW_PLACEHOLDER = /\{\{\s*\.window\s*\}\}/g;
 const SLO_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/;
+/** Service names become file names and `sloth_id` prefixes: no slashes or spaces. */
+const SERVICE_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const ALERT_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -58,7 +60,7 @@ export function validateSlothSpec(value: unknown, source = 'Sloth spec'): SlothS
     throw at('version', `expected "prometheus/v1" (got ${JSON.stringify(spec.version)})`);
   }
   const service = text(spec.service, 'service', at);
-  if (!SLO_NAME.test(service)) throw at('service', `"${service}" does not match ${SLO_NAME.source}`);
+  if (!SERVICE_NAME.test(service)) throw at('service', `"${service}" does not match ${SERVICE_NAME.source}`);
   labels(spec.labels, 'labels', at);
   if (!Array.isArray(spec.slos) || spec.slos.length === 0) throw at('slos', 'expected a non-empty list');
   const names = new Set<string>();
