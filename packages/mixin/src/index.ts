@@ -12,6 +12,14 @@ export type { AlertingRule, RecordingRule, Rule, RuleGroup } from './rule-file.j
 // PromQL helpers shared by rules and dashboards.
 export * as promql from './promql.js';
 
+// Semantic check of PromQL against the metric catalog.
+export { checkExpression, COMMON_LABELS, DEFAULT_EXTERNAL_SERIES } from './promql-check.js';
+export type { CheckOptions, SeriesType } from './promql-check.js';
+
+// Alerts and the recording rules they read.
+export type { AlertName, AlertsConfig } from './alerts/config.js';
+export { RECORDED, RECORDED_LABELS } from './rules/names.js';
+
 // SLOs: Sloth prometheus/v1 specs to recording rules and burn-rate alerts.
 export { sloRuleFiles, slothRuleFile } from './slo/index.js';
 export { sloRuleGroups, errorRatioQuery } from './slo/generate-rules.js';
