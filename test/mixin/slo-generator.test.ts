@@ -11,6 +11,7 @@ import {
   BURN_RATE_TIERS,
   builtInSpec,
   burnFactor,
+  checkExpression,
   latencySlo,
   resolveConfig,
   sloRuleFiles,
@@ -327,3 +328,47 @@ test('flux-slo turns a Sloth spec file into rules promtool 3.7.3 accepts; bad in
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every generated SLO expression passes the catalog check, each metric of a __name__ regex on its own', () => {
+  const rules = sloRuleFiles(config).flatMap(
+    (file) => (parse(file.content) as { groups: { rules: (AlertingRule | RecordingRule)[] }[] }).groups,
+  );
+  const sloth = ['sloth_id', 'sloth_service', 'sloth_slo', 'sloth_window'];
+  const recorded = Object.fromEntries(
+    rules
+      .flatMap((g) => g.rules)
+      .filter(isRecording)
+      .map((r) => [r.record, sloth]),
+  );
+  let checked = 0;
+  for (const rule of rules.flatMap((g) => g.rules)) {
+    for (const expr of perMetric(rule.expr)) {
+      assert.deepEqual(
+        checkExpression(expr, { recorded }),
+        [],
+        `${'record' in rule ? rule.record : rule.alert}: ${expr}`,
+      );
+      checked++;
+    }
+  }
+  assert.ok(checked > 191, `${checked} expressions checked`);
+});
+
+/**
+ * The checker skips selectors with a regex on `__name__`; this expands `__name__=~"a|b"` into one expression
+ * per metric (the other regex selectors keep their first metric), so labels are checked against each metric.
+ */
+function perMetric(expr: string): string[] {
+  const regexes = [...expr.matchAll(/__name__=~"([^"]+)"/g)];
+  if (regexes.length === 0) return [expr];
+  const withNames = (pick: (i: number, names: string[]) => string) => {
+    let i = 0;
+    return expr.replace(
+      /__name__=~"([^"]+)"/g,
+      (_, names: string) => `__name__="${pick(i++, names.split('|'))}"`,
+    );
+  };
+  return regexes.flatMap((match, at) =>
+    match[1]!.split('|').map((name) => withNames((i, names) => (i === at ? name : names[0]!))),
+  );
+}
