@@ -16,7 +16,7 @@ const NOT_EXERCISED: Record<string, string> = {
     'its rate is 0 and the SLI has no traffic (no sample, by design); wrong-passphrase callers never complete one',
 };
 
-test('the demo scraped by Prometheus 3.7.3 with the SLO rules gives a finite SLI for every objective', async (t) => {
+test('the demo scraped by Prometheus 3.7.3 gives a finite SLI for every objective; its faults move them and page', async (t) => {
   const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
     freePort(),
     freePort(),
@@ -32,7 +32,7 @@ test('the demo scraped by Prometheus 3.7.3 with the SLO rules gives a finite SLI
       `--api-port=${apiPort}`,
       `--srt-port=${srtPort}`,
       '--no-summary',
-      '--duration=300',
+      '--duration=900',
     ],
     { cwd: repo },
   );
@@ -81,6 +81,51 @@ test('the demo scraped by Prometheus 3.7.3 with the SLO rules gives a finite SLI
       assert.ok(sli! >= 0 && sli! <= 1, `${name}: SLI ${sli} is not a finite ratio`);
       assert.ok(Number.isFinite(burn) && Number.isFinite(remaining), `${name}: ${burn} / ${remaining}`);
     }
+
+    // What the data-loss SLI is made of (SRT drops vs RTP loss reported by players), for the report.
+    for (const part of ['srt_packets_dropped_total', 'packets_lost_total{protocol="rtsp"}']) {
+      const [rate] = await prometheus.query(`sum(rate(${part}[5m]))`);
+      t.diagnostic(`data-loss part ${part}: ${rate?.value ?? 'no series'} packets/s`);
+    }
+
+    // The fault switch (docs/demo.md): RTSP 501s must raise the availability and error-rate SLIs, SRT loss at
+    // the relay the SRT packet-loss SLI; the 501s (5 a second) burn the 99.9 % budget fast enough to page.
+    // The relay drops half the publisher's datagrams: the demo's own SRT loss on a busy machine (up to tens of
+    // per cent) must not hide it.
+    const sli = async (name: string) =>
+      (await prometheus.query(`slo:sli_error:ratio_rate5m{sloth_slo="${name}"}`))[0]?.value ?? Number.NaN;
+    const moved = ['requests-availability', 'error-rate', 'srt-packet-loss'];
+    const before = new Map(await Promise.all(moved.map(async (n) => [n, await sli(n)] as const)));
+    const res = await fetch(`http://127.0.0.1:${apiPort}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ rtspErrors: true, srtLoss: 0.5 }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    for (const name of moved) {
+      const after = await waitFor(
+        `${name} SLI above ${before.get(name)}`,
+        async () => {
+          const value = await sli(name);
+          return value > before.get(name)! ? value : undefined;
+        },
+        240_000,
+      );
+      t.diagnostic(`fault on: ${name} SLI ${before.get(name)} → ${after}`);
+    }
+    const page = await waitFor(
+      'RequestsAvailabilityErrorBudgetBurn (page) firing',
+      async () =>
+        (await prometheus.alerts()).find(
+          (a) =>
+            a.state === 'firing' &&
+            a.labels.alertname === 'RequestsAvailabilityErrorBudgetBurn' &&
+            a.labels.sloth_severity === 'page',
+        ),
+      300_000,
+    );
+    t.diagnostic(
+      `paged: ${page.labels.alertname} (${page.labels.long}/${page.labels.short}), 5m error ratio ${page.value}`,
+    );
   } finally {
     await demo.stop('SIGTERM');
     await prometheus.stop();
