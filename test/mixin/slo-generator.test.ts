@@ -343,3 +343,25 @@ test('every generated SLO expression passes the catalog check, SLO series as REC
   }
   assert.equal(checked, 191);
 });
+
+test('flux-mixin --config takes SLOs in Sloth format from a YAML override and writes their file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flux-mixin-slo-'));
+  try {
+    const overrides = join(dir, 'overrides.yaml');
+    writeFileSync(
+      overrides,
+      `slo:\n  disabled: [srt-handshake]\n  specs:\n    - ${JSON.stringify(slothExample)}\n`,
+    );
+    const cli = join(repo, 'packages/mixin/dist/cli.js');
+    execFileSync(process.execPath, [cli, '--config', overrides, '--out', dir], { encoding: 'utf8' });
+    const mine = parse(readFileSync(join(dir, 'prometheus/rules/slo-myservice.yml'), 'utf8')) as {
+      groups: { name: string }[];
+    };
+    assert.equal(mine.groups[0]?.name, 'sloth-slo-sli-recordings-myservice-requests-availability');
+    const builtIn = readFileSync(join(dir, 'prometheus/rules/slo-media-server.yml'), 'utf8');
+    assert.ok(!builtIn.includes('srt-handshake'), 'disabled built-in left out');
+    assert.ok(builtIn.includes('sloth_slo: srt-end-to-end-latency'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
