@@ -161,11 +161,18 @@ export function histogramHeatmap(spec: PanelSpec): heatmap.PanelBuilder {
 }
 
 /**
- * A table of an instant query (one row per series, labels as columns, the value last), e.g. a top-N list.
- * `valueTitle` names the value column.
+ * A table of instant queries (one row per label set, labels as columns), e.g. a top-N list. `valueTitles`
+ * names the value column of each target; several targets are merged into one row per label set.
  */
-export function table(spec: PanelSpec & { readonly valueTitle: string }): TableBuilder {
-  return apply(new TableBuilder(), spec, (t, refId) =>
+export function table(spec: PanelSpec & { readonly valueTitles: readonly string[] }): TableBuilder {
+  if (spec.valueTitles.length !== spec.targets.length) {
+    throw new Error(`dashboards: table "${spec.title}" needs one value title per target`);
+  }
+  const single = spec.targets.length === 1;
+  const renames = Object.fromEntries(
+    spec.valueTitles.map((title, i) => [single ? 'Value' : `Value #${String.fromCharCode(65 + i)}`, title]),
+  );
+  const panel = apply(new TableBuilder(), spec, (t, refId) =>
     new prometheus.DataqueryBuilder()
       .datasource(DATASOURCE)
       .expr(t.expr)
@@ -173,11 +180,10 @@ export function table(spec: PanelSpec & { readonly valueTitle: string }): TableB
       .format(prometheus.PromQueryFormat.Table)
       .instant()
       .refId(refId),
-  )
-    .withTransformation({
-      id: 'organize',
-      options: { excludeByName: { Time: true }, renameByName: { Value: spec.valueTitle } },
-    })
-    .sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.valueTitle).desc(true)])
+  );
+  if (!single) panel.withTransformation({ id: 'merge', options: {} });
+  return panel
+    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, renameByName: renames } })
+    .sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.valueTitles[0] ?? '').desc(true)])
     .cellOptions({ type: common.TableCellDisplayMode.ColorText });
 }

@@ -50,7 +50,7 @@ export function performanceDashboard(ctx: DashboardContext): DashboardSpec {
             title: `Top ${n} slow requests`,
             description: `The ${n} slowest request kinds by P99 latency over the last ${ctx.config.rateInterval}: HTTP by method and route, RTSP by method.`,
             unit: units.Seconds,
-            valueTitle: 'P99',
+            valueTitles: ['P99'],
             targets: [
               { expr: `topk(${n}, max by (protocol, method, path) (${q.series(r.routeP99, proto)}))` },
             ],
@@ -62,7 +62,7 @@ export function performanceDashboard(ctx: DashboardContext): DashboardSpec {
             title: `Top ${n} errors`,
             description: `The ${n} most frequent errors by type and component, per second over the last ${ctx.config.rateInterval}.`,
             unit: units.CountsPerSecond,
-            valueTitle: 'errors/s',
+            valueTitles: ['errors/s'],
             targets: [{ expr: `topk(${n}, sum by (component, type) (${q.series(r.errors)}))` }],
             width: 8,
             height: 10,
@@ -71,7 +71,7 @@ export function performanceDashboard(ctx: DashboardContext): DashboardSpec {
             title: `Top ${n} failing requests`,
             description: `The ${n} most frequent 4xx/5xx responses by protocol, method and status, per second over the last ${ctx.config.rateInterval}.`,
             unit: units.RequestsPerSecond,
-            valueTitle: 'responses/s',
+            valueTitles: ['responses/s'],
             targets: [
               {
                 expr: `topk(${n}, sum by (protocol, method, status) (${q.series(r.failedRequests, proto)}))`,

@@ -1,0 +1,83 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildCollector, collectorPorts, startCollector } from '../export/collector-process.ts';
+import { freePort, startChild, type Child } from '../support/processes.ts';
+import { startPrometheus, type PrometheusServer } from '../support/prometheus-server.ts';
+import { toolPath } from '../support/tools.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+export const RULES_DIR = `${repo}deploy/prometheus/rules/`;
+
+/** The demo media server, the flux-metrics Collector and the pinned Prometheus with every generated rule. */
+export interface DemoStack {
+  readonly prometheus: PrometheusServer;
+  readonly demo: Child;
+  readonly collector: Child;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the demo with both exporters: Prometheus scrapes its /metrics as job `media-server` (the mixin's
+ * default app selector) and the Collector's own telemetry as job `otel-collector`, while the demo pushes
+ * OTLP through the Collector so the Collector's receiver and exporter metrics move.
+ */
+export async function startDemoStack(durationSeconds: number): Promise<DemoStack> {
+  const collectorBin = await buildCollector();
+  const ports = await collectorPorts();
+  const collector = await startCollector(collectorBin, ports);
+  const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const demo = startChild(
+    process.execPath,
+    [
+      'examples/media-server/src/main.ts',
+      `--metrics-port=${metricsPort}`,
+      `--rtsp-port=${rtspPort}`,
+      `--api-port=${apiPort}`,
+      `--srt-port=${srtPort}`,
+      '--no-summary',
+      `--duration=${durationSeconds}`,
+    ],
+    {
+      cwd: repo,
+      env: {
+        ...process.env,
+        OTEL_METRICS_EXPORTER: 'both',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
+        OTEL_METRIC_EXPORT_INTERVAL: '2000',
+      },
+    },
+  );
+  const ruleFiles = readdirSync(RULES_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => `${RULES_DIR}${f}`);
+  let prometheus: PrometheusServer;
+  try {
+    prometheus = await startPrometheus(
+      [
+        { job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} },
+        { job_name: 'otel-collector', target: `127.0.0.1:${ports.telemetry}`, labels: {} },
+      ],
+      { binary: toolPath('prometheus'), ruleFiles, evaluationInterval: '5s' },
+    );
+  } catch (err) {
+    await demo.stop('SIGTERM');
+    await collector.stop('SIGTERM');
+    throw err;
+  }
+  return {
+    prometheus,
+    demo,
+    collector,
+    async stop() {
+      await demo.stop('SIGTERM');
+      await collector.stop('SIGTERM');
+      await prometheus.stop();
+    },
+  };
+}
