@@ -24,60 +24,64 @@ export interface DemoStack {
 export async function startDemoStack(durationSeconds: number): Promise<DemoStack> {
   const collectorBin = await buildCollector();
   const ports = await collectorPorts();
-  const collector = await startCollector(collectorBin, ports);
   const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
-  const demo = startChild(
-    process.execPath,
-    [
-      'examples/media-server/src/main.ts',
-      `--metrics-port=${metricsPort}`,
-      `--rtsp-port=${rtspPort}`,
-      `--api-port=${apiPort}`,
-      `--srt-port=${srtPort}`,
-      '--no-summary',
-      `--duration=${durationSeconds}`,
-    ],
-    {
-      cwd: repo,
-      env: {
-        ...process.env,
-        OTEL_METRICS_EXPORTER: 'both',
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
-        OTEL_METRIC_EXPORT_INTERVAL: '2000',
-      },
-    },
-  );
   const ruleFiles = readdirSync(RULES_DIR)
     .filter((f) => f.endsWith('.yml'))
     .map((f) => `${RULES_DIR}${f}`);
-  let prometheus: PrometheusServer;
+  const prometheus = await startPrometheus(
+    [
+      { job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} },
+      { job_name: 'otel-collector', target: `127.0.0.1:${ports.telemetry}`, labels: {} },
+    ],
+    { binary: toolPath('prometheus'), ruleFiles, evaluationInterval: '5s' },
+  );
+  const started: Child[] = [];
+  const stop = async () => {
+    for (const child of started.reverse()) await child.stop('SIGTERM');
+    await prometheus.stop();
+  };
   try {
-    prometheus = await startPrometheus(
+    // Remote write as well, so the queued exporter's queue metrics exist; its series carry the service name
+    // as job, which the mixin's app selector does not match, so they do not double the dashboards' data.
+    const collector = await startCollector(collectorBin, ports, {
+      env: {
+        FLUX_COLLECTOR_EXPORTERS: '[prometheus, prometheus_remote_write]',
+        FLUX_REMOTE_WRITE_ENDPOINT: `${prometheus.url}/api/v1/write`,
+        FLUX_REMOTE_WRITE_INSECURE: 'true',
+      },
+    });
+    started.push(collector);
+    const demo = startChild(
+      process.execPath,
       [
-        { job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} },
-        { job_name: 'otel-collector', target: `127.0.0.1:${ports.telemetry}`, labels: {} },
+        'examples/media-server/src/main.ts',
+        `--metrics-port=${metricsPort}`,
+        `--rtsp-port=${rtspPort}`,
+        `--api-port=${apiPort}`,
+        `--srt-port=${srtPort}`,
+        '--no-summary',
+        `--duration=${durationSeconds}`,
       ],
-      { binary: toolPath('prometheus'), ruleFiles, evaluationInterval: '5s' },
+      {
+        cwd: repo,
+        env: {
+          ...process.env,
+          OTEL_METRICS_EXPORTER: 'both',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
+          OTEL_METRIC_EXPORT_INTERVAL: '2000',
+        },
+      },
     );
+    started.push(demo);
+    return { prometheus, demo, collector, stop };
   } catch (err) {
-    await demo.stop('SIGTERM');
-    await collector.stop('SIGTERM');
+    await stop();
     throw err;
   }
-  return {
-    prometheus,
-    demo,
-    collector,
-    async stop() {
-      await demo.stop('SIGTERM');
-      await collector.stop('SIGTERM');
-      await prometheus.stop();
-    },
-  };
 }

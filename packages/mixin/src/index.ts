@@ -11,3 +11,11 @@ export type { AlertingRule, RecordingRule, Rule, RuleGroup } from './rule-file.j
 
 // PromQL helpers shared by rules and dashboards.
 export * as promql from './promql.js';
+
+// Semantic check of PromQL against the metric catalog.
+export { checkExpression, COMMON_LABELS, DEFAULT_EXTERNAL_SERIES } from './promql-check.js';
+export type { CheckOptions, SeriesType } from './promql-check.js';
+
+// Alerts and the recording rules they read.
+export type { AlertName, AlertsConfig } from './alerts/config.js';
+export { RECORDED, RECORDED_LABELS } from './rules/names.js';

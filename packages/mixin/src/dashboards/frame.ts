@@ -1,5 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { AlertName } from '../alerts/config.js';
 import type { MixinConfig } from '../config.js';
 import { dashboardRecords } from '../rules/dashboards.js';
 import type { PanelLink } from './panels.js';
@@ -16,7 +17,7 @@ export interface DashboardContext {
   /** Alert thresholds the panels draw. */
   readonly levels: ReturnType<typeof alertLevels>;
   /** A panel link to the runbook of one alert. */
-  runbook(alert: AlertLevel | string): PanelLink;
+  runbook(alert: AlertLevel | AlertName): PanelLink;
 }
 
 export function dashboardContext(config: MixinConfig): DashboardContext {
@@ -24,7 +25,7 @@ export function dashboardContext(config: MixinConfig): DashboardContext {
     config,
     q: new Queries(config),
     records: dashboardRecords(config),
-    levels: alertLevels(),
+    levels: alertLevels(config),
     runbook(alert) {
       const name = typeof alert === 'string' ? alert : alert.alert;
       return { title: `Runbook: ${name}`, url: `${config.runbookBaseUrl}${name}.md` };

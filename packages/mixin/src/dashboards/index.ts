@@ -4,7 +4,9 @@ import type { GeneratedFile } from '../generated-file.js';
 import { buildDashboard, dashboardContext, type DashboardContext, type DashboardSpec } from './frame.js';
 import { overviewDashboard } from './overview.js';
 import { performanceDashboard } from './performance.js';
+import { pipelineDashboard } from './pipeline.js';
 import { rtspDashboard } from './rtsp.js';
+import { sloDashboard } from './slo.js';
 import { srtDashboard } from './srt.js';
 import { storageDashboard } from './storage.js';
 
@@ -15,6 +17,8 @@ const DASHBOARDS: readonly ((ctx: DashboardContext) => DashboardSpec)[] = [
   srtDashboard,
   storageDashboard,
   performanceDashboard,
+  sloDashboard,
+  pipelineDashboard,
 ];
 
 /** Every generated dashboard, built. */

@@ -1,5 +1,6 @@
 import { RATIO_OBJECTIVES } from '@flux-metrics/core';
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { RECORDED } from '../rules/names.js';
 import type { DashboardContext, DashboardSpec } from './frame.js';
 import { gauge, stat, timeseries } from './panels.js';
 import { above, below } from './thresholds.js';
@@ -97,13 +98,13 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
             width: 8,
           }),
           timeseries({
-            title: 'Server error ratio',
-            description: `Share of requests answered with a 5xx status, by protocol. The dashed line is the ${levels.errorRatio.alert} alert threshold.`,
+            title: 'Error ratio',
+            description: `Errors counted by the components (errors_total) per HTTP or RTSP request, by instance (recording rules, ${ctx.config.rateInterval} rate). The dashed line is the ${levels.errorRatio.alert} alert threshold.`,
             unit: units.PercentUnit,
             targets: [
               {
-                expr: `sum by (protocol) (${q.series(r.serverErrors, proto)})\n/\n(sum by (protocol) (${q.series(r.requests, proto)}) > 0)`,
-                legend: '{{protocol}}',
+                expr: `sum by (job, instance) (${q.series(r.errors)})\n/ on (job, instance)\n(${q.series(RECORDED.requests)} > 0)`,
+                legend: '{{instance}}',
               },
             ],
             thresholds: above(levels.errorRatio.value),

@@ -1,15 +1,7 @@
-import { LATENCY_OBJECTIVES } from '@flux-metrics/core';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { DashboardContext, DashboardSpec } from './frame.js';
 import { histogramHeatmap, timeseries } from './panels.js';
 import { above } from './thresholds.js';
-
-/** The threshold of one latency objective of the catalog, by id. */
-export function objectiveSeconds(id: string): number {
-  const objective = LATENCY_OBJECTIVES.find((o) => o.id === id);
-  if (!objective) throw new Error(`dashboards: no latency objective "${id}" in the catalog`);
-  return objective.thresholdSeconds;
-}
 
 /** Design dashboard 2: RTSP connections, streams, request latency, errors, bandwidth, session durations. */
 export function rtspDashboard(ctx: DashboardContext): DashboardSpec {
@@ -28,6 +20,7 @@ export function rtspDashboard(ctx: DashboardContext): DashboardSpec {
           timeseries({
             title: 'Connections',
             description: 'RTSP client connections open now (TCP control connections).',
+            links: [ctx.runbook('ConnectionSpike')],
             unit: units.NoUnit,
             targets: [{ expr: `sum(${q.series('active_connections', rtsp)})`, legend: 'open' }],
             width: 8,
@@ -51,11 +44,12 @@ export function rtspDashboard(ctx: DashboardContext): DashboardSpec {
           }),
           timeseries({
             title: 'Stream stops by reason',
-            description: `RTSP sessions ended per second, by reason; "error" stops feed the ${levels.abnormalStops.alert} alert.`,
+            description:
+              'RTSP sessions ended per second, by reason; "error" stops feed the StreamAbnormalTermination alert.',
             unit: units.OpsPerSecond,
             targets: [{ expr: q.sumRate(['reason'], 'stream_stopped_total', stream), legend: '{{reason}}' }],
             width: 12,
-            links: [ctx.runbook(levels.abnormalStops)],
+            links: [ctx.runbook('StreamAbnormalTermination')],
           }),
           histogramHeatmap({
             title: 'Session duration',
@@ -81,18 +75,19 @@ export function rtspDashboard(ctx: DashboardContext): DashboardSpec {
             targets: [
               { expr: q.quantile(0.99, 'rtsp_request_duration_seconds', ['method']), legend: '{{method}}' },
             ],
-            width: 8,
+            width: 6,
           }),
           timeseries({
             title: 'Session setup and stream start P99',
-            description: `P99 time from accepting a connection to its first successful SETUP, and from PLAY/RECORD to the first media packet. Dashed line: the connection-setup objective.`,
+            description: `P99 time from accepting a connection to its first successful SETUP, and from PLAY/RECORD to the first media packet. Dashed line: the connection-setup objective, where ${levels.rtspSetup.alert} fires.`,
             unit: units.Seconds,
             targets: [
               { expr: q.quantile(0.99, 'connection_setup_duration_seconds', [], rtsp), legend: 'setup' },
               { expr: q.quantile(0.99, 'stream_start_duration_seconds', [], rtsp), legend: 'stream start' },
             ],
-            thresholds: above(objectiveSeconds('rtsp-connection-setup')),
-            width: 8,
+            thresholds: above(levels.rtspSetup.value),
+            width: 6,
+            links: [ctx.runbook(levels.rtspSetup)],
           }),
           timeseries({
             title: 'Error rate',
@@ -106,7 +101,22 @@ export function rtspDashboard(ctx: DashboardContext): DashboardSpec {
               },
               { expr: q.sumRate(['type'], 'errors_total', 'component="rtsp"'), legend: '{{type}}' },
             ],
-            width: 8,
+            width: 6,
+          }),
+          timeseries({
+            title: 'Server error ratio',
+            description: `Share of RTSP requests answered with a 5xx status (recording rule, ${ctx.config.rateInterval} rate). Dashed line: the ${levels.rtspServerErrors.alert} alert threshold.`,
+            unit: units.PercentUnit,
+            targets: [
+              {
+                expr: `sum(${q.series(ctx.records.serverErrors, 'protocol="rtsp"')})\n/\n(sum(${q.series(ctx.records.requests, 'protocol="rtsp"')}) > 0)`,
+                legend: '5xx share',
+              },
+            ],
+            thresholds: above(levels.rtspServerErrors.value),
+            min: 0,
+            width: 6,
+            links: [ctx.runbook(levels.rtspServerErrors)],
           }),
         ],
       },

@@ -1,8 +1,11 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { RECORDED } from '../rules/names.js';
 import type { DashboardContext, DashboardSpec } from './frame.js';
 import { histogramHeatmap, timeseries } from './panels.js';
-import { objectiveSeconds } from './rtsp.js';
-import { above } from './thresholds.js';
+import { above, objectiveSeconds } from './thresholds.js';
+
+/** Lost share of SRT packets per stream, recorded for the HighSRTPacketLoss alert. */
+const SRT_LOSS = RECORDED.srtStreamLoss;
 
 /** Design dashboard 3: SRT connections, loss, retransmission, RTT, bandwidth, congestion window. */
 export function srtDashboard(ctx: DashboardContext): DashboardSpec {
@@ -34,6 +37,7 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
             unit: units.OpsPerSecond,
             targets: [{ expr: q.sumRate(['reason'], 'srt_connections_failed_total'), legend: '{{reason}}' }],
             width: 8,
+            links: [ctx.runbook('StreamStartFailures')],
           }),
           timeseries({
             title: 'Handshake P99',
@@ -50,22 +54,12 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
         panels: [
           timeseries({
             title: 'Packet loss rate',
-            description: `Receiving side: packets lost in the network over packets received (before retransmission repairs them). Sending side: packets the peer reported lost over packets sent. Dashed line: the ${levels.srtLoss.alert} alert threshold.`,
+            description: `Per stream, as the side this server is on sees it: received streams lose packets in the network over packets received (before retransmission repairs them); sent streams lose packets the peer reported over packets sent (recording rule). Dashed line: the ${levels.srtLoss.alert} alert threshold.`,
             unit: units.PercentUnit,
             targets: [
               {
-                expr: ratio(
-                  perStream('packets_lost_total', `${srt}, ${stream}`),
-                  perStream('packets_received_total', `${srt}, ${stream}`),
-                ),
-                legend: 'receive {{stream_name}}',
-              },
-              {
-                expr: ratio(
-                  perStream('srt_packets_send_lost_total'),
-                  perStream('packets_sent_total', `${srt}, ${stream}`),
-                ),
-                legend: 'send {{stream_name}}',
+                expr: `max by (stream_name) (${q.series(SRT_LOSS, stream)})`,
+                legend: '{{stream_name}}',
               },
             ],
             thresholds: above(levels.srtLoss.value),
@@ -101,7 +95,9 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
           }),
           timeseries({
             title: 'RTT by stream',
-            description: 'Smoothed round-trip time now (libsrt msRTT), by stream.',
+            description: `Smoothed round-trip time now (libsrt msRTT), by stream. Dashed line: the ${levels.srtRtt.alert} alert threshold.`,
+            thresholds: above(levels.srtRtt.value),
+            links: [ctx.runbook(levels.srtRtt)],
             unit: units.Seconds,
             targets: [
               {
@@ -124,6 +120,7 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
             title: 'Dropped packets',
             description:
               'Packets given up as too late per second (what viewers see as glitches), by direction and stream.',
+            links: [ctx.runbook('SrtPacketsDropped')],
             unit: units.PacketsPerSecond,
             targets: [
               {

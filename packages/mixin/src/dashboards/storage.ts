@@ -35,6 +35,7 @@ export function storageDashboard(ctx: DashboardContext): DashboardSpec {
             unit: units.BytesIEC,
             targets: [{ expr: `min by (path) (${q.series('disk_free_bytes')})`, legend: '{{path}}' }],
             width: 8,
+            links: [ctx.runbook('RecordingVolumeFillingUp')],
           }),
           timeseries({
             title: 'Disk usage over time',

@@ -1,3 +1,7 @@
+import { LATENCY_OBJECTIVES } from '@flux-metrics/core';
+import type { AlertName } from '../alerts/config.js';
+import type { MixinConfig } from '../config.js';
+
 /** Grafana threshold colours: the base colour applies below the first step. */
 export interface Thresholds {
   readonly base: string;
@@ -22,22 +26,31 @@ export function below(objective: number): Thresholds {
 
 /** An alert's threshold as a panel shows it: the line's value and the runbook to link. */
 export interface AlertLevel {
-  readonly alert: string;
+  readonly alert: AlertName;
   readonly value: number;
 }
 
-/** The alert thresholds panels draw (interim values until the alerts config lands). */
-export function alertLevels(): Record<
-  'cpu' | 'memory' | 'disk' | 'latency' | 'errorRatio' | 'srtLoss' | 'abnormalStops',
-  AlertLevel
-> {
+/** The alert thresholds panels draw, read from the alerts config so a panel's line is where the alert fires. */
+export function alertLevels(config: MixinConfig) {
+  const t = config.alerts.thresholds;
+  const level = (alert: AlertName, value: number): AlertLevel => ({ alert, value });
   return {
-    cpu: { alert: 'HighCPUUsage', value: 0.8 },
-    memory: { alert: 'HighMemoryUsage', value: 0.9 },
-    disk: { alert: 'HighDiskUsage', value: 0.85 },
-    latency: { alert: 'HighLatency', value: 1 },
-    errorRatio: { alert: 'HighErrorRate', value: 0.01 },
-    srtLoss: { alert: 'HighSRTPacketLoss', value: 0.05 },
-    abnormalStops: { alert: 'StreamAbnormalTermination', value: 5 },
-  };
+    cpu: level('HighCPUUsage', t.cpuUsage),
+    memory: level('HighMemoryUsage', t.memoryUsage),
+    disk: level('HighDiskUsage', t.diskUsage),
+    latency: level('HighLatency', t.httpLatencyP99Seconds),
+    errorRatio: level('HighErrorRate', t.errorRatio),
+    srtLoss: level('HighSRTPacketLoss', t.srtPacketLoss),
+    srtRtt: level('SrtHighRtt', t.srtRttSeconds),
+    rtspServerErrors: level('RtspRequestErrors', t.rtspServerErrorRatio),
+    rtspSetup: level('RtspSetupLatencyHigh', objectiveSeconds('rtsp-connection-setup')),
+    scrapeDuration: level('MetricsScrapeSlow', t.scrapeDurationP99Seconds),
+  } as const;
+}
+
+/** The threshold of one latency objective of the catalog, by id. */
+export function objectiveSeconds(id: string): number {
+  const objective = LATENCY_OBJECTIVES.find((o) => o.id === id);
+  if (!objective) throw new Error(`dashboards: no latency objective "${id}" in the catalog`);
+  return objective.thresholdSeconds;
 }
