@@ -19,3 +19,8 @@ export type { CheckOptions, SeriesType } from './promql-check.js';
 // Alerts and the recording rules they read.
 export type { AlertName, AlertsConfig } from './alerts/config.js';
 export { RECORDED, RECORDED_LABELS } from './rules/names.js';
+export { dashboardRecordedLabels, dashboardRecords } from './rules/dashboards.js';
+
+// Dashboards.
+export { dashboards } from './dashboards/index.js';
+export type { DashboardsConfig } from './dashboards/config.js';

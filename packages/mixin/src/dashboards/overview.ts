@@ -28,7 +28,6 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
             thresholds: below(RATIO_OBJECTIVES.availability.objective),
             width: 6,
             height: 5,
-            links: [ctx.runbook(levels.errorRatio)],
           }),
           stat({
             title: 'Instances reporting',

@@ -1,7 +1,7 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { DashboardContext, DashboardSpec } from './frame.js';
 import { timeseries } from './panels.js';
-import { above, below } from './thresholds.js';
+import { above } from './thresholds.js';
 
 /**
  * Health of the metrics pipeline itself: flux-metrics' own exporter (collection time, series, bounded labels,
@@ -97,7 +97,6 @@ export function pipelineDashboard(ctx: DashboardContext): DashboardSpec {
             description: "Whether Prometheus can scrape each Collector's own telemetry (1 = up).",
             unit: units.NoUnit,
             targets: [{ expr: `min by (instance) (${col('up')})`, legend: '{{instance}}' }],
-            thresholds: below(1),
             min: 0,
             max: 1,
             width: 6,

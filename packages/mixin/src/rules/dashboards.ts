@@ -32,6 +32,20 @@ export function dashboardRecords(config: MixinConfig) {
   } as const;
 }
 
+/** The labels each recorded series keeps (for checkExpression). */
+export function dashboardRecordedLabels(config: MixinConfig): Record<string, readonly string[]> {
+  const r = dashboardRecords(config);
+  return {
+    [r.requests]: [...PER_PROCESS, 'protocol'],
+    [r.serverErrors]: [...PER_PROCESS, 'protocol'],
+    [r.failedRequests]: [...PER_PROCESS, 'protocol', 'method', 'status'],
+    [r.httpLatencyBuckets]: [...PER_PROCESS, 'le'],
+    [r.rtspLatencyBuckets]: [...PER_PROCESS, 'le'],
+    [r.routeP99]: [...PER_PROCESS, 'protocol', 'method', 'path'],
+    [r.errors]: [...PER_PROCESS, 'type', 'component'],
+  };
+}
+
 export function dashboardRecordingRules(config: MixinConfig): RecordingRule[] {
   const r = dashboardRecords(config);
   const rate = (metric: string, extra = '') => promql.rate(config, promql.appSeries(config, metric, extra));
