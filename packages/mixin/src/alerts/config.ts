@@ -85,7 +85,7 @@ export const defaultAlertsConfig: AlertsConfig = {
     cpuUsage: 0.8,
     memoryUsage: 0.9,
     diskUsage: 0.85,
-    errorRatio: 0.25,
+    errorRatio: 0.1,
     httpLatencyP99Seconds: 1,
     srtPacketLoss: 0.05,
     connectionGrowth: 100,

@@ -1,12 +1,8 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { DashboardContext, DashboardSpec } from './frame.js';
 import { stat, table, timeseries } from './panels.js';
+import { BURN_RATE_TIERS, burnFactor } from '../slo/windows.js';
 import { above, type Thresholds } from './thresholds.js';
-
-/** Burn-rate windows drawn per SLO (Sloth records the SLI over each of them). */
-const BURN_WINDOWS = ['5m', '1h', '6h', '1d', '3d'] as const;
-/** Multi-window alert tiers for a 30-day period (SRE Workbook): page at 14.4 and 6, ticket at 3 and 1. */
-const BURN_TIERS = { page: 14.4, ticket: 1 } as const;
 
 /**
  * The SLO dashboard: per objective the SLI over time, burn rates, error budget remaining and time to
@@ -14,7 +10,14 @@ const BURN_TIERS = { page: 14.4, ticket: 1 } as const;
  * Those rules aggregate over every instance, so panels filter by SLO, not by job/instance.
  */
 export function sloDashboard(ctx: DashboardContext): DashboardSpec {
-  const periodSeconds = ctx.config.slo.periodDays * 86_400;
+  const { periodDays } = ctx.config.slo;
+  const periodSeconds = periodDays * 86_400;
+  // The long windows of the alert tiers, plus 5m for what is burning right now.
+  const burnWindows = ['5m', ...BURN_RATE_TIERS.map((t) => t.long)];
+  const factors = BURN_RATE_TIERS.map((t) => burnFactor(t, periodDays));
+  const tiers = BURN_RATE_TIERS.map((t, i) => `${t.severity} ${t.long}/${t.short} > ${factors[i]}`).join(
+    ', ',
+  );
   const sel = 'sloth_slo=~"$slo"';
   const bySlo = (record: string) => `max by (sloth_service, sloth_slo) (${record}{${sel}})`;
   const budget = bySlo('slo:error_budget:ratio');
@@ -39,7 +42,7 @@ export function sloDashboard(ctx: DashboardContext): DashboardSpec {
         panels: [
           table({
             title: 'Objectives',
-            description: `Every selected SLO: objective, success over the ${ctx.config.slo.periodDays}-day period, error budget remaining and the current (5m) burn rate.`,
+            description: `Every selected SLO: objective, success over the ${periodDays}-day period, error budget remaining and the current (5m) burn rate.`,
             unit: units.PercentUnit,
             targets: [
               { expr: bySlo('slo:objective:ratio') },
@@ -74,16 +77,16 @@ export function sloDashboard(ctx: DashboardContext): DashboardSpec {
           }),
           timeseries({
             title: 'Burn rate',
-            description: `How fast the error budget burns (1 = exactly used up by the end of the period), per window. Alert tiers: page when 1h and 5m exceed ${BURN_TIERS.page}, ticket when 3d and 6h exceed ${BURN_TIERS.ticket}.`,
+            description: `How fast the error budget burns (1 = exactly used up by the end of the period), per window. Alert tiers (both windows above the factor): ${tiers}.`,
             unit: units.NoUnit,
-            targets: BURN_WINDOWS.map((w) => ({ expr: burnRate(w), legend: w })),
-            thresholds: above(BURN_TIERS.ticket, BURN_TIERS.page),
+            targets: burnWindows.map((w) => ({ expr: burnRate(w), legend: w })),
+            thresholds: above(Math.min(...factors), Math.max(...factors)),
             min: 0,
             width: 8,
           }),
           stat({
             title: 'Error budget remaining',
-            description: `Share of the ${ctx.config.slo.periodDays}-day error budget not yet spent; negative when the SLO is missed.`,
+            description: `Share of the ${periodDays}-day error budget not yet spent; negative when the SLO is missed.`,
             unit: units.PercentUnit,
             targets: [{ expr: bySlo('slo:period_error_budget_remaining:ratio'), legend: '{{sloth_slo}}' }],
             thresholds: budgetLeft,
@@ -91,7 +94,7 @@ export function sloDashboard(ctx: DashboardContext): DashboardSpec {
           }),
           stat({
             title: 'Time to exhaustion',
-            description: `How long the remaining error budget lasts if the last hour's burn rate continues; shown as the full period (${ctx.config.slo.periodDays} days) when nothing burns.`,
+            description: `How long the remaining error budget lasts if the last hour's burn rate continues; shown as the full period (${periodDays} days) when nothing burns.`,
             unit: units.DurationSeconds,
             targets: [
               {
