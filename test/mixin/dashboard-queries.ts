@@ -8,6 +8,7 @@ export const DASHBOARDS_DIR = `${repo}deploy/grafana/dashboards/`;
 export interface DashboardJson {
   uid: string;
   title: string;
+  description?: string;
   editable?: boolean;
   tags?: string[];
   templating: { list: VariableJson[] };
@@ -28,6 +29,7 @@ export interface VariableJson {
 export interface TargetJson {
   refId: string;
   expr: string;
+  legendFormat?: string;
   instant?: boolean;
   format?: string;
   datasource?: { type?: string; uid?: string };
@@ -41,9 +43,16 @@ export interface PanelJson {
   datasource?: { type?: string; uid?: string };
   targets?: TargetJson[];
   repeat?: string;
+  gridPos: { x: number; y: number; w: number; h: number };
   links?: { title: string; url: string }[];
+  transformations?: { id: string; options: { renameByName?: Record<string, string> } }[];
   fieldConfig?: {
-    defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] } };
+    defaults?: {
+      unit?: string;
+      min?: number;
+      max?: number;
+      thresholds?: { steps: { value: number | null; color: string }[] };
+    };
   };
 }
 
@@ -54,6 +63,7 @@ export interface PanelQuery {
   readonly refId: string;
   readonly expr: string;
   readonly instant: boolean;
+  readonly legend: string;
 }
 
 /** The generated dashboards as they ship (deploy/grafana/dashboards/*.json), by file name. */
@@ -70,15 +80,18 @@ export function panelsOf(dashboard: DashboardJson): PanelJson[] {
 }
 
 export function queriesOf(dashboard: DashboardJson): PanelQuery[] {
-  return panelsOf(dashboard).flatMap((panel) =>
-    (panel.targets ?? []).map((t) => ({
-      dashboard: dashboard.title,
-      panel: panel.title,
-      refId: t.refId,
-      expr: t.expr,
-      instant: t.instant === true,
-    })),
-  );
+  return panelsOf(dashboard).flatMap((panel) => panelQueries(dashboard, panel));
+}
+
+export function panelQueries(dashboard: DashboardJson, panel: PanelJson): PanelQuery[] {
+  return (panel.targets ?? []).map((t) => ({
+    dashboard: dashboard.title,
+    panel: panel.title,
+    refId: t.refId,
+    expr: t.expr,
+    instant: t.instant === true,
+    legend: t.legendFormat ?? '',
+  }));
 }
 
 /** Grafana's built-in variables the dashboards use, and what each is replaced with for Prometheus. */

@@ -108,12 +108,14 @@ test('seven dashboards are generated, with unique uids and titles', () => {
   assert.equal(new Set(DASHBOARDS.map((d) => d.title)).size, DASHBOARDS.length);
 });
 
-test('dashboard rules: tags, read-only, unique panel ids', () => {
+test('dashboard rules: tags, read-only, unique panel ids and titles', () => {
   for (const d of DASHBOARDS) {
     assert.ok(d.tags?.includes('flux-metrics'), `${d.title}: tag`);
     assert.equal(d.editable, false, `${d.title}: provisioned dashboards are read-only`);
     const ids = d.panels.map((p) => p.id);
     assert.equal(new Set(ids).size, ids.length, `${d.title}: duplicate panel ids`);
+    const titles = panelsOf(d).map((p) => p.title);
+    assert.equal(new Set(titles).size, titles.length, `${d.title}: two panels with one title`);
   }
 });
 

@@ -61,7 +61,7 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
         title: 'Traffic',
         panels: [
           timeseries({
-            title: 'Active connections',
+            title: 'Connections by protocol',
             description: 'Client connections open, by protocol.',
             unit: units.NoUnit,
             targets: [
@@ -73,7 +73,7 @@ export function overviewDashboard(ctx: DashboardContext): DashboardSpec {
             width: 12,
           }),
           timeseries({
-            title: 'Active streams',
+            title: 'Streams by protocol',
             description: 'Media sessions playing or publishing, by protocol.',
             unit: units.NoUnit,
             targets: [

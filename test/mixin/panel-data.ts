@@ -1,0 +1,54 @@
+import type { PrometheusServer } from '../support/prometheus-server.ts';
+import { substitute, type PanelQuery } from './dashboard-queries.ts';
+
+/**
+ * `$__rate_interval` for the live checks: Grafana makes it at least 4 scrape intervals, and the test
+ * Prometheus scrapes every second; 20 s also spans several rule evaluations (every 5 s).
+ */
+export const LIVE_RATE_INTERVAL = '20s';
+
+export interface Series {
+  readonly metric: Record<string, string>;
+  /** [unix seconds, value] pairs; one pair for an instant query. */
+  readonly values: readonly (readonly [number, number])[];
+}
+
+/** Grafana's "All" of the dashboards' variables. */
+const ALL = () => '.+';
+
+/** The query as Grafana sends it, every variable on "All" (`.+`) unless `values` says otherwise. */
+export function liveExpr(query: PanelQuery, values: (name: string) => string = ALL): string {
+  return substitute(query.expr, LIVE_RATE_INTERVAL, values);
+}
+
+/**
+ * What the panel would show: a range query over the last `rangeSeconds` (an instant query for tables), with
+ * NaN samples dropped as Grafana leaves them out.
+ */
+export async function panelData(
+  prometheus: PrometheusServer,
+  query: PanelQuery,
+  rangeSeconds: number,
+  stepSeconds = 5,
+  values: (name: string) => string = ALL,
+): Promise<Series[]> {
+  const expr = encodeURIComponent(liveExpr(query, values));
+  if (query.instant) {
+    const data = await prometheus.get<{
+      result: { metric: Record<string, string>; value: [number, string] }[];
+    }>(`/api/v1/query?query=${expr}`);
+    return data.result
+      .map((r) => ({ metric: r.metric, values: [[r.value[0], Number(r.value[1])] as const] }))
+      .filter((s) => s.values.every(([, v]) => !Number.isNaN(v)));
+  }
+  const end = Math.floor(Date.now() / 1000);
+  const data = await prometheus.get<{
+    result: { metric: Record<string, string>; values: [number, string][] }[];
+  }>(`/api/v1/query_range?query=${expr}&start=${end - rangeSeconds}&end=${end}&step=${stepSeconds}`);
+  return data.result
+    .map((r) => ({
+      metric: r.metric,
+      values: r.values.map(([t, v]) => [t, Number(v)] as const).filter(([, v]) => !Number.isNaN(v)),
+    }))
+    .filter((s) => s.values.length > 0);
+}
