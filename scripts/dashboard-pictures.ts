@@ -50,7 +50,7 @@ try {
   mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'flux-pictures-'));
   for (const dashboard of dashboards) {
-    const { panels, rows, fed, total } = await drawData(stack.prometheus, dashboard, end - start);
+    const { panels, rows, fed, total } = await drawData(stack.prometheus, dashboard, start, end);
     const subtitle = `${panelsOf(dashboard).length} panels · ${fed}/${total} queries returned data · the demo's last ${Math.round((end - start) / 60)} minutes`;
     const { svg, height } = dashboardSvg({ title: dashboard.title, subtitle, start, end, panels }, rows);
     const svgPath = join(work, `${dashboard.uid}.svg`);
@@ -86,7 +86,8 @@ try {
 }
 
 /** Every panel's data, with rows repeated per value of their variable as Grafana does. */
-async function drawData(prometheus: PrometheusServer, dashboard: DashboardJson, rangeSeconds: number) {
+async function drawData(prometheus: PrometheusServer, dashboard: DashboardJson, start: number, end: number) {
+  const rangeSeconds = end - start;
   const step = Math.max(5, Math.ceil(rangeSeconds / 240));
   const panels: PanelPicture[] = [];
   const rows: RowHeader[] = [];
@@ -107,7 +108,7 @@ async function drawData(prometheus: PrometheusServer, dashboard: DashboardJson, 
       for (const panel of block.panels) {
         const targets = [];
         for (const q of panelQueries(dashboard, panel)) {
-          const series = await panelData(prometheus, q, rangeSeconds, step, values);
+          const series = await panelData(prometheus, q, { rangeSeconds, stepSeconds: step, values, end });
           if (series.length) fedKeys.add(`${panel.id}/${q.refId}`);
           targets.push({ legend: q.legend, series });
         }

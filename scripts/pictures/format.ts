@@ -16,7 +16,7 @@ function scaled(value: number, base: number, prefixes: readonly string[]): [numb
 function num(value: number): string {
   const abs = Math.abs(value);
   if (abs === 0) return '0';
-  if (abs >= 100) return value.toFixed(0);
+  if (Number.isInteger(value) || abs >= 100) return value.toFixed(0);
   if (abs >= 10) return value.toFixed(1);
   if (abs >= 0.01) return value.toFixed(2);
   return value.toPrecision(2);

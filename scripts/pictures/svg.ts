@@ -314,10 +314,12 @@ function panelSvg(p: PanelPicture, start: number, end: number): string {
   else if (p.panel.type === 'gauge') content = gauge(p, body);
   else if (p.panel.type === 'heatmap') content = heatmap(p, body, start, end);
   else content = table(p, body);
+  const clip = `clip-${p.panel.id}-${p.y}`;
   return [
+    `<clipPath id="${clip}"><rect x="${outer.x}" y="${outer.y}" width="${outer.w}" height="${outer.h}"/></clipPath>`,
     `<rect x="${outer.x}" y="${outer.y}" width="${outer.w}" height="${outer.h}" rx="3" fill="${PANEL_BG}" stroke="#25282d"/>`,
     text(outer.x + 8, outer.y + 18, p.title, 13, TEXT, 'start', 'bold'),
-    content,
+    `<g clip-path="url(#${clip})">${content}</g>`,
   ].join('\n');
 }
 

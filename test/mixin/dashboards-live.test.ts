@@ -28,7 +28,7 @@ test('every panel query returns data from the demo through a real Prometheus 3 w
       'data for every panel query',
       async () => {
         for (const { uid, q } of missing()) {
-          if ((await panelData(stack.prometheus, q, 120)).length > 0) fed.add(key(uid, q));
+          if ((await panelData(stack.prometheus, q, { rangeSeconds: 120 })).length > 0) fed.add(key(uid, q));
         }
         return missing().length === 0 ? true : undefined;
       },
@@ -55,7 +55,10 @@ test('every panel query returns data from the demo through a real Prometheus 3 w
     for (const [name, why] of Object.entries(CANNOT_FEED)) {
       const entry = queries.find(({ uid, q }) => key(uid, q) === name);
       assert.ok(entry, `${name} is not a panel query any more`);
-      const now = (await panelData(stack.prometheus, entry.q, 300)).length > 0 ? ' (had data this run)' : '';
+      const now =
+        (await panelData(stack.prometheus, entry.q, { rangeSeconds: 300 })).length > 0
+          ? ' (had data this run)'
+          : '';
       t.diagnostic(`not fed by the demo: ${name}: ${why}${now}`);
     }
   } finally {

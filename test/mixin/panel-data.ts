@@ -21,6 +21,16 @@ export function liveExpr(query: PanelQuery, values: (name: string) => string = A
   return substitute(query.expr, LIVE_RATE_INTERVAL, values);
 }
 
+export interface PanelDataOptions {
+  /** How far back the range query reaches from `end`. */
+  readonly rangeSeconds: number;
+  readonly stepSeconds?: number;
+  /** Variable values (default: "All"). */
+  readonly values?: (name: string) => string;
+  /** End of the range, unix seconds (default: now); instant queries are evaluated now. */
+  readonly end?: number;
+}
+
 /**
  * What the panel would show: a range query over the last `rangeSeconds` (an instant query for tables), with
  * NaN samples dropped as Grafana leaves them out.
@@ -28,10 +38,9 @@ export function liveExpr(query: PanelQuery, values: (name: string) => string = A
 export async function panelData(
   prometheus: PrometheusServer,
   query: PanelQuery,
-  rangeSeconds: number,
-  stepSeconds = 5,
-  values: (name: string) => string = ALL,
+  options: PanelDataOptions,
 ): Promise<Series[]> {
+  const { rangeSeconds, stepSeconds = 5, values = ALL, end = Math.floor(Date.now() / 1000) } = options;
   const expr = encodeURIComponent(liveExpr(query, values));
   if (query.instant) {
     const data = await prometheus.get<{
@@ -41,7 +50,6 @@ export async function panelData(
       .map((r) => ({ metric: r.metric, values: [[r.value[0], Number(r.value[1])] as const] }))
       .filter((s) => s.values.every(([, v]) => !Number.isNaN(v)));
   }
-  const end = Math.floor(Date.now() / 1000);
   const data = await prometheus.get<{
     result: { metric: Record<string, string>; values: [number, string][] }[];
   }>(`/api/v1/query_range?query=${expr}&start=${end - rangeSeconds}&end=${end}&step=${stepSeconds}`);
