@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { instrumentHttpServer } from '@flux-metrics/core';
@@ -24,6 +24,21 @@ export interface ApiSources {
   streams(): StreamListing[];
   recordings(): Promise<string[]>;
   openRecording(name: string): Readable | undefined;
+  faults: { state: unknown; apply(input: unknown): Promise<unknown> };
+}
+
+/** Reads a small JSON body; undefined when it is not JSON. */
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req) {
+    text += String(chunk);
+    if (text.length > 4096) return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startApi(host: string, port: number, sources: ApiSources): Promise<Server> {
@@ -33,6 +48,19 @@ export async function startApi(host: string, port: number, sources: ApiSources):
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (path === '/faults') {
+      if (req.method === 'GET') return json(200, sources.faults.state);
+      if (req.method !== 'POST') return json(405, { error: 'method not allowed' });
+      jsonBody(req)
+        .then((body) =>
+          body === undefined ? Promise.reject(new Error('body must be JSON')) : sources.faults.apply(body),
+        )
+        .then(
+          (state) => json(200, state),
+          (error: Error) => json(400, { error: error.message }),
+        );
+      return;
+    }
     if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/streams') return json(200, sources.streams());
@@ -60,7 +88,7 @@ export async function startApi(host: string, port: number, sources: ApiSources):
     json(404, { error: 'not found' });
   });
   instrumentHttpServer(server, {
-    routes: ['/healthz', '/streams', '/streams/:name', '/recordings', '/recordings/:name'],
+    routes: ['/faults', '/healthz', '/streams', '/streams/:name', '/recordings', '/recordings/:name'],
   });
   server.listen(port, host);
   await once(server, 'listening');

@@ -12,6 +12,7 @@ import { RecordingService } from './recording.ts';
 import { SrtDemo } from './srt-load.ts';
 import { summarize } from './summary.ts';
 import { ApiLoad } from './api-load.ts';
+import { Faults } from './faults.ts';
 
 const log = (line: string) => console.log(`[demo] ${line}`);
 
@@ -42,6 +43,15 @@ const srt = await SrtDemo.start({
   load: options.load,
   log,
 });
+const faults = new Faults({
+  host,
+  rtspPort: rtsp.port,
+  stream: 'cam1',
+  recordDir: options.recordDir,
+  relay: srt?.relay,
+  log,
+});
+if (options.faults) await faults.apply(options.faults);
 const api = await startApi(host, options.apiPort, {
   streams: () => [
     ...rtsp
@@ -51,6 +61,7 @@ const api = await startApi(host, options.apiPort, {
   ],
   recordings: () => recording.list(),
   openRecording: (name) => recording.open(name),
+  faults,
 });
 const apiUrl = `http://${host}:${options.apiPort}`;
 
@@ -75,6 +86,7 @@ flux-metrics demo media server
   RTSP        ${rtsp.url('<name>')}   (play: ffplay -rtsp_transport udp ${rtsp.url('cam1')})
   SRT ingest  ${srt ? srt.url : 'off: srt-live-transmit is not installed (apt-get install srt-tools)'}
   HTTP API    ${apiUrl}/streams
+  faults      curl -X POST ${apiUrl}/faults -d '{"rtspErrors":true}'   (GET shows them; docs/demo.md)
   recordings  ${options.recordDir}
   load        ${options.load ? 'on (ffmpeg publishers and players, SRT publisher, API clients)' : 'off'}
   Prometheus  npm run stack   (in another terminal; scrapes 127.0.0.1:9464)
@@ -102,6 +114,7 @@ async function stop(reason: string): Promise<void> {
   log(`stopping (${reason})`);
   clearInterval(summary);
   clearInterval(snapshots);
+  await faults.stop().catch((e: Error) => log(`faults: ${e.message}`));
   rtspLoad?.stop();
   apiLoad?.stop();
   await srt?.stop();

@@ -11,6 +11,8 @@ export interface DemoOptions {
   recordDir: string;
   load: boolean;
   summary: boolean;
+  /** Faults switched on at start (`--faults rtspErrors,srtLoss`); see faults.ts. */
+  faults: string;
   /** Stop by itself after this many seconds (0 = run until Ctrl-C). */
   durationSeconds: number;
 }
@@ -27,6 +29,8 @@ const HELP = `flux-metrics demo media server
   --record-dir <dir>     where segments and snapshots go (default: a new temporary directory)
   --no-load              no built-in load generator
   --no-summary           no live summary line
+  --faults <list>        switch faults on at start: rtspErrors,srtLoss,errorStops,diskFull
+                         (also at runtime: POST /faults on the API port; docs/demo.md)
   --duration <s>         stop after this many seconds
   --help`;
 
@@ -51,6 +55,7 @@ export function parseOptions(argv: string[]): DemoOptions | undefined {
       'no-load': { type: 'boolean' },
       'no-summary': { type: 'boolean' },
       duration: { type: 'string' },
+      faults: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -70,6 +75,7 @@ export function parseOptions(argv: string[]): DemoOptions | undefined {
     recordDir: values['record-dir'] ?? join(tmpdir(), `flux-demo-${process.pid}`),
     load: !values['no-load'],
     summary: !values['no-summary'],
+    faults: values.faults ?? '',
     durationSeconds: duration,
   };
 }

@@ -7,6 +7,7 @@ import {
   type SrtLiveTransmitProcess,
 } from '@flux-metrics/srt';
 import { testSourceArgs } from './ffmpeg-load.ts';
+import { LossyRelay } from './lossy-relay.ts';
 
 export interface SrtDemoOptions {
   host: string;
@@ -37,6 +38,8 @@ export class SrtDemo {
   readonly #children = new Set<ChildProcess>();
   readonly #timers: NodeJS.Timeout[] = [];
   #stopped = false;
+  /** The "network" between the publisher and the ingest; the fault switch sets its loss. */
+  relay: LossyRelay | undefined;
 
   private readonly options: SrtDemoOptions;
 
@@ -70,6 +73,7 @@ export class SrtDemo {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
     for (const c of this.#children) c.kill('SIGKILL');
+    this.relay?.close();
     await Promise.all([...this.#processes].map((p) => p.stop(1000)));
   }
 
@@ -98,10 +102,12 @@ export class SrtDemo {
 
   async #publish(): Promise<void> {
     const udp = await freePort();
+    const relay = await LossyRelay.start({ host: this.options.host, port: this.options.port });
+    this.relay = relay;
     await this.#keep(() =>
       startSrtCaller({
         input: `udp://127.0.0.1:${udp}`,
-        target: { host: this.options.host, port: this.options.port, latencyMs: 120 },
+        target: { host: '127.0.0.1', port: relay.port, latencyMs: 120 },
         streamName: 'srt-camera',
         statsEveryPackets: 200,
       }),
