@@ -1,3 +1,4 @@
+import { ratio } from '../promql.js';
 import type { AlertingRule, RecordingRule, RuleGroup } from '../rule-file.js';
 import { WINDOW_PLACEHOLDER, type SlothAlert, type SlothSlo, type SlothSpec } from './sloth-spec.js';
 import { BURN_RATE_TIERS, burnFactor, round, sliWindows, type BurnRateTier } from './windows.js';
@@ -49,7 +50,7 @@ export function errorRatioQuery(slo: SlothSlo, window: string): string {
   const fill = (query: string) => query.trim().replace(WINDOW_PLACEHOLDER, window);
   if ('raw' in slo.sli) return `(${fill(slo.sli.raw.error_ratio_query)})`;
   const { error_query, total_query } = slo.sli.events;
-  return `(${fill(error_query)})\n/\n((${fill(total_query)}) > 0)`;
+  return ratio(fill(error_query), `(${fill(total_query)})`);
 }
 
 function sliRules(slo: SlothSlo, ids: IdLabels, labels: IdLabels, options: SloRuleOptions): RecordingRule[] {

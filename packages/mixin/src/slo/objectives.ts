@@ -6,7 +6,7 @@ import {
   type MetricName,
 } from '@flux-metrics/core';
 import type { MixinConfig } from '../config.js';
-import { appSeries, leMatcher, rate } from '../promql.js';
+import { addSums, appSeries, leMatcher, rate } from '../promql.js';
 import type { SlothSlo, SlothSpec } from './sloth-spec.js';
 import { round } from './windows.js';
 
@@ -64,52 +64,64 @@ export function latencySlo(config: MixinConfig, objective: LatencyObjective): Sl
   });
 }
 
-/** `{<app selector>, __name__=~"a|b", extra}`: one selector over several catalog metrics. */
-function names(config: MixinConfig, metrics: readonly MetricName[], extra = ''): string {
-  return appSeries(config, '', [`__name__=~"${metrics.join('|')}"`, extra].filter(Boolean).join(', '));
+/** `sum(rate(metric{<app selector>, extra}[window]))`. */
+function sumRate(config: MixinConfig, metric: MetricName, extra = ''): string {
+  return `sum(${rate(config, appSeries(config, metric, extra), W)})`;
 }
 
-function sumRate(config: MixinConfig, series: string): string {
-  return `sum(${rate(config, series, W)})`;
+/** Events SLI over catalog metrics; no error series yet counts as 0 errors, not as no traffic. */
+function events(errors: readonly string[], total: readonly string[]): SlothSlo['sli'] {
+  return { events: { error_query: addSums(errors), total_query: addSums(total) } };
 }
 
 function ratioSlos(config: MixinConfig): SlothSlo[] {
   const requests: MetricName[] = ['http_requests_total', 'rtsp_requests_total'];
-  const operations: MetricName[] = [...requests, 'stream_started_total', 'srt_connections_failed_total'];
-  const packets: MetricName[] = ['packets_sent_total', 'packets_received_total'];
   const percent = (objective: number) => round(objective * 100);
   return [
     slo(
       'requests-availability',
       percent(RATIO_OBJECTIVES.availability.objective),
       'Availability: HTTP and RTSP requests answered without a 5xx',
-      {
-        events: {
-          error_query: sumRate(config, names(config, requests, 'status=~"5.."')),
-          total_query: sumRate(config, names(config, requests)),
-        },
-      },
+      events(
+        requests.map((m) => sumRate(config, m, 'status=~"5.."')),
+        requests.map((m) => sumRate(config, m)),
+      ),
     ),
-    slo('srt-packet-loss', percent(RATIO_OBJECTIVES.srtPacketLoss.objective), 'SRT: packet loss < 1 %', {
-      events: {
-        error_query: sumRate(config, appSeries(config, 'packets_lost_total', 'protocol="srt"')),
-        total_query: sumRate(config, appSeries(config, 'packets_received_total', 'protocol="srt"')),
-      },
-    }),
-    slo('data-loss', percent(RATIO_OBJECTIVES.dataLoss.objective), 'Reliability: data loss < 0.01 %', {
-      events: {
-        // SRT drops are packets given up for good; RTP over UDP is never retransmitted, so its loss is final.
-        // `or` unions the two (their label sets differ), where `+` would need both to exist.
-        error_query: `sum(${rate(config, appSeries(config, 'srt_packets_dropped_total'), W)} or ${rate(config, appSeries(config, 'packets_lost_total', 'protocol="rtsp"'), W)})`,
-        total_query: sumRate(config, names(config, packets, 'protocol=~"rtsp|srt"')),
-      },
-    }),
-    slo('error-rate', percent(RATIO_OBJECTIVES.errorRate.objective), 'Reliability: error rate < 0.1 %', {
-      events: {
-        error_query: sumRate(config, appSeries(config, 'errors_total')),
-        total_query: sumRate(config, names(config, operations)),
-      },
-    }),
+    slo(
+      'srt-packet-loss',
+      percent(RATIO_OBJECTIVES.srtPacketLoss.objective),
+      'SRT: packet loss < 1 %',
+      events(
+        [sumRate(config, 'packets_lost_total', 'protocol="srt"')],
+        [sumRate(config, 'packets_received_total', 'protocol="srt"')],
+      ),
+    ),
+    slo(
+      'data-loss',
+      percent(RATIO_OBJECTIVES.dataLoss.objective),
+      'Reliability: data loss < 0.01 %',
+      // SRT drops are packets given up for good; RTP over UDP is never retransmitted, so its loss is final.
+      events(
+        [
+          sumRate(config, 'srt_packets_dropped_total'),
+          sumRate(config, 'packets_lost_total', 'protocol="rtsp"'),
+        ],
+        (['packets_sent_total', 'packets_received_total'] as const).map((m) =>
+          sumRate(config, m, 'protocol=~"rtsp|srt"'),
+        ),
+      ),
+    ),
+    slo(
+      'error-rate',
+      percent(RATIO_OBJECTIVES.errorRate.objective),
+      'Reliability: error rate < 0.1 %',
+      events(
+        [sumRate(config, 'errors_total')],
+        ([...requests, 'stream_started_total', 'srt_connections_failed_total'] as const).map((m) =>
+          sumRate(config, m),
+        ),
+      ),
+    ),
   ];
 }
 
