@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parser } from '@prometheus-io/lezer-promql';
@@ -225,7 +225,7 @@ test('the lint catches what it is for: a raw counter, a fixed range, a missing i
   assert.notDeepEqual(checkExpression('rate(active_connections{job="x"}[1m])'), []);
 });
 
-test('thresholds drawn on a panel are the ones its linked alert fires at', () => {
+test('runbook links name alerts with runbooks; thresholds drawn on a panel are the ones its alert fires at', () => {
   const rules = parse(readFileSync(`${repo}deploy/prometheus/rules/alerts.yml`, 'utf8')) as {
     groups: { rules: { alert?: string; expr: string }[] }[];
   };
@@ -240,6 +240,7 @@ test('thresholds drawn on a panel are the ones its linked alert fires at', () =>
           `${d.title} / ${p.title}: runbook link to unknown alert ${link.url}`,
         );
         assert.ok(link.url.startsWith(defaultConfig.runbookBaseUrl), link.url);
+        assert.ok(existsSync(`${repo}docs/runbooks/${alert}.md`), `no runbook docs/runbooks/${alert}.md`);
         const steps = p.fieldConfig?.defaults?.thresholds?.steps.filter((s) => s.value !== null) ?? [];
         if (steps.length === 0) continue;
         const expr = alerts.get(alert)!;
