@@ -2,7 +2,9 @@
  * `npm run dashboards:pictures`: runs the demo with the Collector and the pinned Prometheus (the live dashboard
  * test's stack), waits until the panels have data and a few minutes of history, queries every panel as Grafana
  * would, draws each dashboard as SVG and turns it into docs/dashboards/<uid>.png with headless Chromium, then
- * writes docs/dashboards.md. Options: --minutes <n> of history before drawing (default 4).
+ * writes docs/dashboards.md. Options: --minutes <n> of history before drawing (default 6); --faults <list> of
+ * demo faults switched on for the last third (default rtspErrors,srtLoss,errorStops; `none` for a healthy run),
+ * so the pictures show thresholds crossed, budgets burning and errors ranked.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,9 +29,15 @@ import { dashboardsMarkdown, type DashboardReport } from './pictures/markdown.ts
 import { dashboardSvg, WIDTH, type PanelPicture, type RowHeader } from './pictures/svg.ts';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '4' } } });
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '6' },
+    faults: { type: 'string', default: 'rtspErrors,srtLoss,errorStops' },
+  },
+});
 const minutes = Number(args.minutes);
 if (!(minutes > 0)) throw new Error('--minutes must be a positive number');
+const faults = args.faults === 'none' ? [] : args.faults.split(',').filter(Boolean);
 
 execFileSync('bash', [`${repo}scripts/install-chromium.sh`], { stdio: 'inherit' });
 const dashboards = loadDashboards();
@@ -38,11 +46,17 @@ const started = Date.now() / 1000;
 try {
   const log = (line: string) => console.log(`[pictures] ${line}`);
   log(`demo, Collector and Prometheus ${stack.prometheus.url} running; collecting ${minutes} min of data`);
-  await waitFor(
-    `${minutes} minutes of demo data`,
-    async () => (Date.now() / 1000 - started >= minutes * 60 ? true : undefined),
-    minutes * 60_000 + 60_000,
-  );
+  const elapsed = (minimum: number) => async () =>
+    Date.now() / 1000 - started >= minimum ? true : undefined;
+  const faultsAt = (minutes * 60 * 2) / 3;
+  if (faults.length) {
+    await waitFor('the healthy part of the run', elapsed(faultsAt), minutes * 60_000);
+    const body = JSON.stringify(Object.fromEntries(faults.map((f) => [f, true])));
+    const res = await fetch(`${stack.apiUrl}/faults`, { method: 'POST', body });
+    if (!res.ok) throw new Error(`POST /faults ${body}: ${res.status} ${await res.text()}`);
+    log(`faults on: ${faults.join(', ')}`);
+  }
+  await waitFor(`${minutes} minutes of demo data`, elapsed(minutes * 60), minutes * 60_000 + 60_000);
   const end = Math.floor(Date.now() / 1000);
   const start = Math.ceil(started);
   const reports: DashboardReport[] = [];
@@ -51,7 +65,10 @@ try {
   const work = mkdtempSync(join(tmpdir(), 'flux-pictures-'));
   for (const dashboard of dashboards) {
     const { panels, rows, fed, total } = await drawData(stack.prometheus, dashboard, start, end);
-    const subtitle = `${panelsOf(dashboard).length} panels · ${fed}/${total} queries returned data · the demo's last ${Math.round((end - start) / 60)} minutes`;
+    const faultNote = faults.length
+      ? ` · faults ${faults.join(', ')} on for the last ${Math.round((end - start - faultsAt) / 60)} minutes`
+      : '';
+    const subtitle = `${panelsOf(dashboard).length} panels · ${fed}/${total} queries returned data · the demo's last ${Math.round((end - start) / 60)} minutes${faultNote}`;
     const { svg, height } = dashboardSvg({ title: dashboard.title, subtitle, start, end, panels }, rows);
     const svgPath = join(work, `${dashboard.uid}.svg`);
     writeFileSync(svgPath, svg);
@@ -79,7 +96,7 @@ try {
     log(`${dashboard.title}: ${panelsOf(dashboard).length} panels, ${fed}/${total} queries returned data`);
   }
   rmSync(work, { recursive: true, force: true });
-  writeFileSync(`${repo}docs/dashboards.md`, dashboardsMarkdown(reports));
+  writeFileSync(`${repo}docs/dashboards.md`, dashboardsMarkdown(reports, faults));
   log('wrote docs/dashboards.md and docs/dashboards/*.png');
 } finally {
   await stack.stop();

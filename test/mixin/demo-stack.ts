@@ -13,6 +13,8 @@ export interface DemoStack {
   readonly prometheus: PrometheusServer;
   readonly demo: Child;
   readonly collector: Child;
+  /** The demo's HTTP API (`/streams`, `/faults`, …). */
+  readonly apiUrl: string;
   stop(): Promise<void>;
 }
 
@@ -79,7 +81,7 @@ export async function startDemoStack(durationSeconds: number): Promise<DemoStack
       },
     );
     started.push(demo);
-    return { prometheus, demo, collector, stop };
+    return { prometheus, demo, collector, apiUrl: `http://127.0.0.1:${apiPort}`, stop };
   } catch (err) {
     await stop();
     throw err;
