@@ -103,7 +103,10 @@ interface Box {
 function timeseries(p: PanelPicture, box: Box, start: number, end: number): string {
   const unit = p.panel.fieldConfig?.defaults?.unit ?? '';
   const lines = p.targets.flatMap((t) => t.series.map((s) => ({ name: legendName(t.legend, s.metric), s })));
-  const legendRows = Math.min(2, Math.ceil(lines.length / 4));
+  // As many legend columns as the longest name allows (at most 4), at most two rows.
+  const longest = Math.max(8, ...lines.map((l) => Math.min(38, l.name.length)));
+  const cols = Math.max(1, Math.min(4, Math.floor((box.w - 20) / (longest * 6.6 + 24))));
+  const legendRows = Math.min(2, Math.ceil(lines.length / cols));
   const plot = { x: box.x + 70, y: box.y + 6, w: box.w - 80, h: box.h - 24 - legendRows * 16 };
   const values = lines.flatMap((l) => l.s.values.map(([, v]) => v)).filter(Number.isFinite);
   const steps = (p.panel.fieldConfig?.defaults?.thresholds?.steps ?? []).filter((s) => s.value !== null);
@@ -139,10 +142,10 @@ function timeseries(p: PanelPicture, box: Box, start: number, end: number): stri
   const minutes = Math.round((end - start) / 60);
   out.push(text(plot.x, plot.y + plot.h + 14, `-${minutes} min`, 11, DIM));
   out.push(text(plot.x + plot.w, plot.y + plot.h + 14, 'now', 11, DIM, 'end'));
-  const shown = lines.slice(0, legendRows * 4);
+  const shown = lines.slice(0, legendRows * cols);
   shown.forEach((l, i) => {
-    const lx = box.x + 10 + (i % 4) * ((box.w - 20) / 4);
-    const ly = box.y + box.h - (legendRows - Math.floor(i / 4)) * 16 + 10;
+    const lx = box.x + 10 + (i % cols) * ((box.w - 20) / cols);
+    const ly = box.y + box.h - (legendRows - Math.floor(i / cols)) * 16 + 10;
     out.push(`<rect x="${lx}" y="${ly - 8}" width="10" height="3" fill="${PALETTE[i % PALETTE.length]}"/>`);
     out.push(text(lx + 14, ly - 3, l.name.slice(0, 38), 11, DIM));
   });

@@ -47,16 +47,12 @@ export function pipelineDashboard(ctx: DashboardContext): DashboardSpec {
             width: 8,
           }),
           timeseries({
-            title: 'Scrape as Prometheus sees it',
+            title: 'Scrape duration (Prometheus)',
             description:
-              "Prometheus' own view of each scrape of the app: its duration and whether it succeeded (up). Empty on the Collector path, where Prometheus scrapes the Collector instead.",
+              "How long Prometheus' scrapes of the app's /metrics take, network included; near the scrape timeout scrapes fail. Empty on the Collector path, where Prometheus scrapes the Collector instead.",
             unit: units.Seconds,
             targets: [
-              {
-                expr: `max by (instance) (${q.series('scrape_duration_seconds')})`,
-                legend: 'duration {{instance}}',
-              },
-              { expr: `min by (instance) (${q.series('up')})`, legend: 'up {{instance}}' },
+              { expr: `max by (instance) (${q.series('scrape_duration_seconds')})`, legend: '{{instance}}' },
             ],
             width: 8,
           }),
@@ -157,7 +153,7 @@ export function pipelineDashboard(ctx: DashboardContext): DashboardSpec {
             thresholds: above(0.8),
             min: 0,
             max: 1,
-            width: 8,
+            width: 6,
           }),
           timeseries({
             title: 'Processor items in and out',
@@ -168,27 +164,30 @@ export function pipelineDashboard(ctx: DashboardContext): DashboardSpec {
               { expr: colRate('processor', 'otelcol_processor_incoming_items'), legend: 'in {{processor}}' },
               { expr: colRate('processor', 'otelcol_processor_outgoing_items'), legend: 'out {{processor}}' },
             ],
-            width: 8,
+            width: 6,
           }),
           timeseries({
-            title: 'Collector resources',
-            description: 'CPU (cores) and resident memory of each Collector process.',
+            title: 'Collector memory',
+            description:
+              'Resident memory of each Collector process; the memory limiter refuses data near its limit.',
             unit: units.BytesIEC,
             targets: [
-              {
-                expr: `max by (instance) (${col('otelcol_process_memory_rss')})`,
-                legend: 'RSS {{instance}}',
-              },
+              { expr: `max by (instance) (${col('otelcol_process_memory_rss')})`, legend: '{{instance}}' },
+            ],
+            width: 6,
+          }),
+          timeseries({
+            title: 'Collector CPU',
+            description: 'CPU cores each Collector process uses.',
+            unit: units.Short,
+            targets: [
               {
                 expr: `sum by (instance) (${q.rate(col('otelcol_process_cpu_seconds'))})`,
-                legend: 'CPU {{instance}}',
+                legend: '{{instance}}',
               },
             ],
-            width: 8,
-          }).overrideByRegexp('^CPU', [
-            { id: 'unit', value: units.Short },
-            { id: 'custom.axisPlacement', value: 'right' },
-          ]),
+            width: 6,
+          }),
         ],
       },
     ],
