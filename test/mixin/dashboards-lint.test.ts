@@ -114,6 +114,9 @@ test('dashboard rules: tags, read-only, unique panel ids and titles', () => {
     assert.equal(d.editable, false, `${d.title}: provisioned dashboards are read-only`);
     const ids = d.panels.map((p) => p.id);
     assert.equal(new Set(ids).size, ids.length, `${d.title}: duplicate panel ids`);
+    for (const p of d.panels) {
+      assert.ok(p.gridPos.x + p.gridPos.w <= 24, `${d.title} / ${p.title}: wider than the grid`);
+    }
     const titles = panelsOf(d).map((p) => p.title);
     assert.equal(new Set(titles).size, titles.length, `${d.title}: two panels with one title`);
   }

@@ -137,7 +137,7 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
         panels: [
           timeseries({
             title: 'Bandwidth',
-            description: 'Media bitrate received and sent, and libsrt link capacity estimate, by stream.',
+            description: 'Media bitrate received and sent, by stream.',
             unit: units.BitsPerSecondSI,
             targets: [
               {
@@ -148,12 +148,21 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
                 expr: `${perStream('bytes_sent_total', `${srt}, ${stream}`)} * 8`,
                 legend: 'out {{stream_name}}',
               },
+            ],
+            width: 6,
+          }),
+          timeseries({
+            title: 'Link capacity estimate',
+            description:
+              "libsrt's estimate of the link capacity per stream (mbpsBandwidth): noisy, but far above the bitrate when the link has headroom.",
+            unit: units.BitsPerSecondSI,
+            targets: [
               {
                 expr: `max by (stream_name) (${q.series('srt_bandwidth_estimate_mbps', stream)}) * 1e6`,
-                legend: 'estimate {{stream_name}}',
+                legend: '{{stream_name}}',
               },
             ],
-            width: 8,
+            width: 6,
           }),
           timeseries({
             title: 'Congestion window',
@@ -169,7 +178,7 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
                 legend: 'in flight {{stream_name}}',
               },
             ],
-            width: 8,
+            width: 6,
           }),
           timeseries({
             title: 'Buffer vs latency',
@@ -186,7 +195,7 @@ export function srtDashboard(ctx: DashboardContext): DashboardSpec {
                 legend: 'latency {{direction}} {{stream_name}}',
               },
             ],
-            width: 8,
+            width: 6,
           }),
         ],
       },
