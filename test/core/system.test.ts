@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { startSystemMetrics } from '@flux-metrics/core';
 import { createHarness } from '../support/harness.ts';
-import { parseExposition, valueOf } from '../support/exposition.ts';
+import { parseExposition, valueOf, type Exposition } from '../support/exposition.ts';
+import { waitFor } from '../support/processes.ts';
+import { mountHung } from './hung-mount.ts';
 
 test('system metrics: CPU ratios in 0..1, memory against os, disk usage as df computes it', async () => {
   const h = createHarness();
@@ -23,13 +25,23 @@ test('system metrics: CPU ratios in 0..1, memory against os, disk usage as df co
     const used = valueOf(e, 'memory_usage_bytes', { type: 'used' });
     assert.ok(used > 0 && used < os.totalmem());
 
+    // Disk usage is sampled asynchronously (a collection never waits for a filesystem): the latest answer.
+    const disk = await waitFor(
+      'disk usage of /',
+      async () => {
+        const d = parseExposition(await h.scrape());
+        return d.samples.some((s) => s.name === 'disk_usage_ratio' && s.labels.path === '/') ? d : undefined;
+      },
+      10_000,
+    );
     // df's Use% is ceil(used / (used + avail) * 100).
     const df = execFileSync('df', ['-P', '/'], { encoding: 'utf8' }).trim().split('\n')[1]!.split(/\s+/);
     const dfPercent = Number(df[4]!.replace('%', ''));
-    const ratio = valueOf(e, 'disk_usage_ratio', { path: '/' });
+    const ratio = valueOf(disk, 'disk_usage_ratio', { path: '/' });
     assert.ok(Math.abs(ratio * 100 - dfPercent) <= 1, `ratio ${ratio} vs df ${dfPercent}%`);
     const dfAvailBytes = Number(df[3]) * 1024;
-    const free = valueOf(e, 'disk_free_bytes', { path: '/' });
+    const free = valueOf(disk, 'disk_free_bytes', { path: '/' });
+    assert.equal(valueOf(disk, 'disk_path_stalled', { path: '/' }), 0);
     assert.ok(Math.abs(free - dfAvailBytes) < 64 * 1024 * 1024, `free ${free} vs df ${dfAvailBytes}`);
 
     assert.ok(valueOf(e, 'network_io_bytes_total', { device: 'lo', direction: 'receive' }) >= 0);
@@ -39,6 +51,49 @@ test('system metrics: CPU ratios in 0..1, memory against os, disk usage as df co
     );
   } finally {
     stop();
+    await h.shutdown();
+  }
+});
+
+test('a disk path whose filesystem hangs is reported as stalled, and no collection waits for it', async () => {
+  const hung = await mountHung();
+  const h = createHarness();
+  const stop = startSystemMetrics({
+    diskPaths: ['/', hung.dir],
+    diskStatTimeoutMs: 1000,
+    meterProvider: h.provider,
+  });
+  try {
+    const stalled = (e: Exposition, path: string) =>
+      e.samples.find((s) => s.name === 'disk_path_stalled' && s.labels.path === path)?.value;
+    // Reported while the mount still hangs, the healthy path still answering beside it.
+    const e = await waitFor(
+      'the hung path reported as stalled, / answering',
+      async () => {
+        const e = parseExposition(await h.scrape());
+        const usage = e.samples.some((s) => s.name === 'disk_usage_ratio' && s.labels.path === '/');
+        return stalled(e, hung.dir) === 1 && stalled(e, '/') === 0 && usage ? e : undefined;
+      },
+      20_000,
+    );
+    assert.equal(hung.released(), false, 'a collection waited until the filesystem let go');
+    assert.ok(valueOf(e, 'disk_usage_ratio', { path: '/' }) > 0);
+    const hungUsage = e.samples.filter((s) => s.name.startsWith('disk_') && s.labels.path === hung.dir);
+    assert.deepEqual(
+      hungUsage.map((s) => s.name),
+      ['disk_path_stalled'],
+      'no usage for a path that does not answer',
+    );
+
+    await hung.release(); // the call returns now (with an error): the path is no longer stalled
+    await waitFor(
+      'the path no longer stalled',
+      async () => (stalled(parseExposition(await h.scrape()), hung.dir) === 0 ? true : undefined),
+      10_000,
+    );
+  } finally {
+    stop();
+    await hung.release();
     await h.shutdown();
   }
 });

@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { instrumentRtspServer, nowUnixMs, ntpMiddle32 } from '@flux-metrics/rtsp';
+import { instrumentRtspServer } from '@flux-metrics/rtsp';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { parseExposition, valueOf } from '../support/exposition.ts';
 import { waitFor } from './wait.ts';
@@ -18,7 +18,14 @@ const request = (line: string, cseq: number, headers: string[] = [], body = '') 
 const frame = (channel: number, packet: Buffer) =>
   Buffer.concat([Buffer.from([0x24, channel, packet.length >> 8, packet.length & 0xff]), packet]);
 
-/** An RTCP receiver report with one block: 3 packets lost, jitter 9000 (0.1 s at 90 kHz), RTT ≈ 30 ms. */
+/** The server's RTCP sender report, stamped with a clock of its own (NTP seconds 0x0001_2345). */
+const SENDER_REPORT = Buffer.concat([
+  Buffer.from([0x80, 200, 0, 6, 0, 0, 0x22, 0x22, 0, 1, 0x23, 0x45, 0x80, 0, 0, 0]),
+  Buffer.alloc(12),
+]);
+const SENDER_REPORT_LSR = 0x2345_8000;
+
+/** An RTCP receiver report with one block: 3 packets lost, jitter 9000 (0.1 s at 90 kHz), answering the SR. */
 function receiverReport(): Buffer {
   const rr = Buffer.alloc(32);
   rr.writeUInt8(0x81, 0);
@@ -29,8 +36,8 @@ function receiverReport(): Buffer {
   rr.writeUInt32BE((0x10 << 24) | 3, 12);
   rr.writeUInt32BE(500, 16);
   rr.writeUInt32BE(9000, 20);
-  rr.writeUInt32BE(ntpMiddle32(nowUnixMs() - 50), 24);
-  rr.writeUInt32BE(Math.round(0.02 * 65536), 28);
+  rr.writeUInt32BE(SENDER_REPORT_LSR, 24);
+  rr.writeUInt32BE(0, 28);
   return rr;
 }
 
@@ -79,7 +86,7 @@ test('instrumentRtspServer follows a publisher over TCP interleaved, byte for by
             ? ['Session: abc;timeout=60', 'Transport: RTP/AVP/TCP;unicast;interleaved=0-1;mode=record']
             : ['Session: abc'];
         const reply = request('RTSP/1.0 200 OK', cseq, headers);
-        const out = cseq === 4 ? Buffer.concat([reply, frame(1, Buffer.alloc(28, 0x80))]) : reply;
+        const out = cseq === 4 ? Buffer.concat([reply, frame(1, SENDER_REPORT)]) : reply;
         written.push(out);
         await trickle(socket, out);
       }
@@ -145,8 +152,10 @@ test('instrumentRtspServer follows a publisher over TCP interleaved, byte for by
   assert.equal(valueOf(e, 'rtcp_packets_total', { direction: 'receive', stream_name: 'cam9' }), 1);
   assert.equal(valueOf(e, 'rtcp_packets_total', { direction: 'send', stream_name: 'cam9' }), 1);
   assert.equal(valueOf(e, 'packets_lost_total', cam9), 3);
+  // RTT runs from the SR the tap saw leave to the RR answering it, whatever clock the SR carries.
+  assert.equal(valueOf(e, 'rtt_seconds_count', { protocol: 'rtsp' }), 1);
   const rtt = valueOf(e, 'rtt_seconds_sum', { protocol: 'rtsp' });
-  assert.ok(rtt > 0.025 && rtt < 0.1, `RTT ${rtt} s from LSR/DLSR`);
+  assert.ok(rtt > 0 && rtt < 10, `RTT ${rtt} s from the SR's send time and DLSR`);
   assert.equal(valueOf(e, 'stream_stopped_total', { ...cam9, reason: 'teardown' }), 1);
   assert.equal(valueOf(e, 'rtsp_session_duration_seconds_count', { mode: 'record' }), 1);
   assert.equal(valueOf(e, 'stream_start_duration_seconds_count', { protocol: 'rtsp' }), 1);

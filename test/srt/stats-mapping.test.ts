@@ -138,6 +138,34 @@ describe('SRT statistics → metrics', () => {
     await harness.shutdown();
   });
 
+  it('releases the gauges of a direction that left while the other direction of the stream stays', async () => {
+    const { harness, srt } = await setup();
+    const publisher = srt.open({ streamName: 'cam1', direction: 'receive' });
+    const player = srt.open({ streamName: 'cam1', direction: 'send' });
+    publisher.update({ mbpsRecvRate: 4, msRcvBuf: 120, msRcvTsbPdDelay: 120, byteRcvBuf: 1000, msRTT: 30 });
+    player.update({ mbpsSendRate: 4, msSndBuf: 80, pktFlightSize: 12, byteSndBuf: 500, msRTT: 10 });
+    let text = await harness.scrape();
+    const receive = { ...CAM, direction: 'receive' };
+    assert.equal(sample(text, 'srt_rate_mbps', receive), 4);
+    assert.equal(sample(text, 'srt_rtt_seconds', CAM), 0.03);
+
+    publisher.close('disconnected');
+    text = await harness.scrape();
+    for (const [name, labels] of [
+      ['srt_rate_mbps', receive],
+      ['srt_buffer_seconds', receive],
+      ['srt_latency_seconds', receive],
+      ['buffer_size', { ...CAM, type: 'srt_receive' }],
+    ] as const) {
+      assert.equal(sample(text, name, labels), undefined, `${name} of the publisher that left`);
+    }
+    assert.equal(sample(text, 'srt_rate_mbps', { ...CAM, direction: 'send' }), 4, 'the player stays');
+    assert.equal(sample(text, 'srt_flight_size_packets', CAM), 12);
+    assert.equal(sample(text, 'srt_rtt_seconds', CAM), 0.01, 'shared gauges now come from the player alone');
+    player.close('disconnected');
+    await harness.shutdown();
+  });
+
   it('gives connections series of their own only when opted in, and only up to the limit', async () => {
     const { harness, srt } = await setup(1);
     const first = srt.open({ streamName: 'cam1', id: 11, direction: 'receive' });

@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createRecorder, instrumentWritable, storageMetrics } from '@flux-metrics/storage';
 import { createHarness } from '../support/harness.ts';
+import { waitFor } from '../support/processes.ts';
 import { sampleValue } from './exposition.ts';
 import { mountTmpfs } from './tmpfs.ts';
 
@@ -42,12 +42,18 @@ test('a filesystem that fills up: ENOSPC reaches the caller, bytes and errors ar
   const volume = { volume: 'tmpfs' };
 
   const assertUsageMatchesDf = async () => {
-    // watchDiskPaths reuses a statfs for 100 ms so both gauges of one collection agree; let it expire.
-    await delay(150);
-    const text = await harness.scrape();
+    // Collections report the latest statfs answer, sampled asynchronously: wait for one taken after now.
+    const d = df(fs.dir);
+    const text = await waitFor(
+      'disk usage as df sees it',
+      async () => {
+        const text = await harness.scrape();
+        return sampleValue(text, 'disk_free_bytes', { path: fs.dir }) === d.avail ? text : undefined;
+      },
+      10_000,
+    ).catch(() => harness.scrape());
     const ratio = sampleValue(text, 'disk_usage_ratio', { path: fs.dir });
     const free = sampleValue(text, 'disk_free_bytes', { path: fs.dir });
-    const d = df(fs.dir);
     assert.ok(ratio !== undefined && free !== undefined, 'disk series exported for the configured path');
     assert.equal(free, d.avail, 'disk_free_bytes equals df Avail');
     assert.ok(

@@ -13,7 +13,8 @@ export type { InstrumentFor } from './instruments/factory.js';
 export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
 export type { LabelValues } from './instruments/guarded.js';
 export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
-export type { ObservedPoint } from './instruments/observed-family.js';
+export type { ObservedPoint, Producer } from './instruments/observed-family.js';
+export { ObservedReader, PerReader } from './instruments/observed-reader.js';
 
 // Label guards.
 export { labelLimits, createLabelGuard } from './labels/guard.js';
@@ -27,3 +28,4 @@ export type { HttpMetricsOptions } from './http/instrument-http-server.js';
 export { startSystemMetrics } from './system/system-metrics.js';
 export type { SystemMetricsOptions } from './system/system-metrics.js';
 export { watchDiskPaths, diskUsage } from './system/disk-usage.js';
+export type { DiskUsage, DiskWatchOptions } from './system/disk-usage.js';

@@ -5,6 +5,8 @@ import {
   METER_VERSION,
   prometheusType,
   type ObservedFamily,
+  type ObservedPoint,
+  type ObservedReader,
 } from '@flux-metrics/core';
 import {
   AggregationTemporality,
@@ -17,13 +19,20 @@ import { emptyResource } from '@opentelemetry/resources';
 
 const toHrTime = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
 
-function toMetricData(family: ObservedFamily<string>, endTime: [number, number]): MetricData | undefined {
-  const points = family.collect();
+function toMetricData(
+  family: ObservedFamily<string>,
+  points: readonly ObservedPoint[],
+  endTime: [number, number],
+): MetricData | undefined {
   if (points.length === 0) return undefined;
   const def = family.definition;
   const descriptor = { name: def.name, description: def.help, unit: def.unit, valueType: ValueType.DOUBLE };
-  const startTime = toHrTime(family.startTime);
-  const dataPoints = points.map((p) => ({ startTime, endTime, attributes: p.attributes, value: p.value }));
+  const dataPoints = points.map((p) => ({
+    startTime: toHrTime(p.startTime),
+    endTime,
+    attributes: p.attributes,
+    value: p.value,
+  }));
   if (prometheusType(def.kind) === 'gauge' && def.kind !== 'observableUpDownCounter') {
     return {
       descriptor,
@@ -42,20 +51,25 @@ function toMetricData(family: ObservedFamily<string>, endTime: [number, number])
 }
 
 /**
- * Publishes the observed series of flux-metrics (hot-path counters, per-stream gauges) to a reader at
- * collection time. Add it to every reader: `new PrometheusExporter({ metricProducers: [producer] })`,
- * `new PeriodicExportingMetricReader({ exporter, metricProducers: [producer] })`.
+ * Publishes the observed series of flux-metrics (hot-path counters, per-stream gauges) to one reader at
+ * collection time. Create one for each reader, never share one:
+ * `new PrometheusExporter({ metricProducers: [observedSeriesProducer(get)] })`,
+ * `new PeriodicExportingMetricReader({ exporter, metricProducers: [observedSeriesProducer(get)] })`;
+ * each then sees CPU ratios since its own previous collection and the final value of every released counter.
  * The provider is resolved lazily, because readers are built before their MeterProvider.
  */
 export function observedSeriesProducer(getProvider: () => MeterProvider | undefined): MetricProducer {
+  let reader: { provider: MeterProvider; reader: ObservedReader } | undefined;
   return {
     async collect(): Promise<CollectionResult> {
       const provider = getProvider();
       const metrics: MetricData[] = [];
       if (provider) {
+        const instruments = fluxInstruments(provider);
+        if (reader?.provider !== provider) reader = { provider, reader: instruments.openReader() };
         const endTime = toHrTime(Date.now());
-        for (const family of fluxInstruments(provider).observedFamilies()) {
-          const data = toMetricData(family, endTime);
+        for (const { family, points } of instruments.collectObserved(reader.reader)) {
+          const data = toMetricData(family, points, endTime);
           if (data) metrics.push(data);
         }
       }

@@ -1,6 +1,6 @@
 import type { StopReason } from '@flux-metrics/core';
 import type { RtspInstruments } from './instruments.js';
-import { nowUnixMs, readReportBlocks, roundTripSeconds, type ReportBlock } from './rtcp.js';
+import { readReportBlocks, readSenderReports, SenderReportTimes, type ReportBlock } from './rtcp.js';
 import { StreamCells } from './stream-cells.js';
 import type { ProcessingSampler } from './processing-sampler.js';
 
@@ -23,6 +23,8 @@ export class RtspSessionObserver {
   readonly #sampler: ProcessingSampler;
   readonly #setupAt = performance.now();
   readonly #lostBySource = new Map<number, number>();
+  /** Send times of this session's sender reports, from the first one seen. */
+  #senderReports: SenderReportTimes | undefined;
   #mode: RtspMode;
   #startedAt = 0;
   #awaitingFirstPacket = false;
@@ -76,11 +78,17 @@ export class RtspSessionObserver {
     if (this.#awaitingFirstPacket) this.#firstPacket();
   }
 
-  rtcpSent(bytes: number): void {
+  /**
+   * Counts an RTCP packet to the client. With the packet, its sender reports' send times are kept, and the
+   * client's receiver reports that answer them give the RTT.
+   */
+  rtcpSent(bytes: number, packet?: Uint8Array): void {
     const cells = this.#cells;
     cells.packetsSent.value++;
     cells.bytesSent.value += size(bytes);
     cells.rtcpSent.value++;
+    if (packet !== undefined)
+      readSenderReports(packet, (this.#senderReports ??= new SenderReportTimes()).sent);
   }
 
   /** Counts an RTCP packet from the client and reads its receiver reports (loss, jitter, RTT). */
@@ -94,14 +102,13 @@ export class RtspSessionObserver {
 
   /** One report block the client sent about what it receives (for servers that parse RTCP themselves). */
   receiverReport(block: ReportBlock, clockRate: number = DEFAULT_CLOCK_RATE): void {
-    const arrival = nowUnixMs();
     const previous = this.#lostBySource.get(block.ssrc) ?? 0;
     if (block.cumulativeLost > previous) {
       this.#cells.packetsLost.value += block.cumulativeLost - previous;
       this.#lostBySource.set(block.ssrc, block.cumulativeLost);
     }
     if (clockRate > 0) this.#cells.setJitter(block.jitter / clockRate);
-    const rtt = roundTripSeconds(block, arrival);
+    const rtt = this.#senderReports?.roundTripSeconds(block);
     if (rtt !== undefined) {
       this.#instruments.rtt.record(rtt);
       this.#instruments.packetLatency.record(rtt / 2);

@@ -11,8 +11,8 @@ export interface GaugeSource {
 
 /**
  * The gauge series of one stream label: every live connection of the stream feeds them, combined by
- * sum or max (see GAUGES). Cells exist while the stream has connections, so a gone stream's gauges
- * disappear at the next collection.
+ * sum or max (see GAUGES). A cell exists while a connection of the stream reports its value, so the
+ * gauges of a gone stream, or of a direction that left, disappear at the next collection.
  */
 export class StreamGroup {
   readonly connections = new Set<GaugeSource>();
@@ -55,7 +55,13 @@ export class StreamGroup {
       combined =
         combined === undefined ? v : mapping.combine === 'sum' ? combined + v : Math.max(combined, v);
     }
-    if (combined === undefined) return;
+    if (combined === undefined) {
+      // No connection left reports this value (the publisher of a stream with players has gone).
+      const cell = this.#cells[i];
+      if (cell) this.instruments.get(mapping.metric).release(cell);
+      this.#cells[i] = undefined;
+      return;
+    }
     const cell = (this.#cells[i] ??= this.instruments
       .get(mapping.metric)
       .cell({ stream_name: this.streamLabel, ...mapping.labels }));

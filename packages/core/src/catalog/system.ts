@@ -64,6 +64,16 @@ export const SYSTEM_METRICS = [
     origin: 'storage: disk free for recording paths',
   }),
   defineMetric({
+    name: 'disk_path_stalled',
+    kind: 'observableGauge',
+    unit: '{path}',
+    help: 'Whether the filesystem holding a configured path has not answered a statfs within the timeout (a hung NFS mount, a dying disk): 1 stalled, 0 answering. A stalled path has no disk_usage_ratio or disk_free_bytes meanwhile.',
+    labels: { path: LABEL.configured },
+    cardinalityLimit: 100,
+    recordedBy: ['core', 'storage'],
+    origin: 'issue 10: disk usage is sampled off the collection path and a stuck path is reported',
+  }),
+  defineMetric({
     name: 'disk_io_bytes_total',
     kind: 'observableCounter',
     unit: 'By',

@@ -3,7 +3,8 @@ import { CATALOG, getMetric, type LabelsOf, type MetricName, type MetricOf } fro
 import type { InstrumentKind, MetricDefinition } from '../catalog/types.js';
 import { createLabelGuard } from '../labels/guard.js';
 import { GuardedInstrument, type Write } from './guarded.js';
-import { ObservedFamily } from './observed-family.js';
+import { ObservedFamily, type ObservedPoint } from './observed-family.js';
+import { ObservedReaders, type ObservedReader } from './observed-reader.js';
 import { SelfReport } from './self-report.js';
 
 /** The meter every flux-metrics instrument lives in, so each catalog name is created exactly once. */
@@ -23,6 +24,7 @@ export class FluxInstruments {
   readonly #report: SelfReport;
   readonly #created = new Map<string, GuardedInstrument<string> | ObservedFamily<string>>();
   readonly #observed: ObservedFamily<string>[] = [];
+  readonly #readers = new ObservedReaders();
 
   constructor(meter: Meter) {
     this.#meter = meter;
@@ -46,9 +48,15 @@ export class FluxInstruments {
     for (const def of CATALOG) this.get(def.name);
   }
 
-  /** The observed families created so far, read by the flux-metrics MetricProducer at collection time. */
-  observedFamilies(): readonly ObservedFamily<string>[] {
-    return this.#observed;
+  /** A new reader of the observed families: one per exporter (the flux-metrics MetricProducer opens it). */
+  openReader(): ObservedReader {
+    return this.#readers.open();
+  }
+
+  /** One collection of every observed family by `reader`, at collection time. */
+  collectObserved(reader: ObservedReader): { family: ObservedFamily<string>; points: ObservedPoint[] }[] {
+    reader.begin(Date.now());
+    return this.#observed.map((family) => ({ family, points: family.collect(reader) }));
   }
 
   #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
@@ -58,7 +66,7 @@ export class FluxInstruments {
     const monotonic = isMonotonic(def.kind);
     const sync = (write: Write) => new GuardedInstrument(def.name, write, guard, monotonic, this.#report);
     const observed = () => {
-      const family = new ObservedFamily(def, guard, monotonic, this.#report);
+      const family = new ObservedFamily(def, guard, monotonic, this.#report, this.#readers);
       this.#observed.push(family);
       return family;
     };

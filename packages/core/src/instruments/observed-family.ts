@@ -2,7 +2,8 @@ import type { Attributes } from '@opentelemetry/api';
 import type { MetricDefinition } from '../catalog/types.js';
 import { labelLimits, type LabelGuard } from '../labels/guard.js';
 import type { LabelValues } from './guarded.js';
-import { invalidReason, type SelfReport } from './self-report.js';
+import { collectionsBegun, type ObservedReader, type ObservedReaders } from './observed-reader.js';
+import { invalidReason, type InvalidReason, type SelfReport } from './self-report.js';
 
 /**
  * One series of an observable instrument, held by the code that produces it. The hot path does plain
@@ -14,24 +15,46 @@ export class Cell {
   refs = 0;
   /** @internal when the last holder let go */
   releasedAt = 0;
+  /** @internal collections begun (by any reader) before the last holder let go */
+  releasedAfter = 0;
+  /** @internal why the value was invalid at the last collection, so one bad value is counted once */
+  invalid: InvalidReason | undefined;
+  /** Start of this series' cumulative count (ms since the epoch): a series created again starts anew. */
+  readonly startTime = Date.now();
   constructor(readonly attributes: Attributes) {}
 }
 
-/** How long a released series stays exported, so rate() sees its last increase before it disappears. */
-export const seriesRetention = { counterMs: 5 * 60_000, gaugeMs: 0 };
+/**
+ * How long a released series stays exported, so rate() sees its last increase before it disappears; a
+ * released counter also stays until every reader that collected within `readerIdleMs` has read it.
+ */
+export const seriesRetention = { counterMs: 5 * 60_000, gaugeMs: 0, readerIdleMs: 10 * 60_000 };
 
-type Producer = (observe: (value: number, labels: unknown) => void) => void;
+/** Computes values at collection time; `reader` is who collects (for values kept per reader, see PerReader). */
+export type Producer<L extends string> = (
+  observe: (value: number, labels: LabelValues<L>) => void,
+  reader: ObservedReader,
+) => void;
 
 /** One sample of an observed metric at collection time. */
 export interface ObservedPoint {
   readonly attributes: Attributes;
   readonly value: number;
+  /** Start of the series' cumulative count, in milliseconds since the epoch. */
+  readonly startTime: number;
+}
+
+/** A series of the producers: when it first appeared and why its value was invalid last time. */
+interface ProducedSeries {
+  readonly startTime: number;
+  invalid: InvalidReason | undefined;
 }
 
 /**
  * The series of one observable catalog metric: cells held by live sessions, streams or volumes, plus
  * producers computed at collection time. Released cells are dropped after the retention time, so memory
  * stays flat while names come and go; a counter cell shared by a stream keeps its total while sessions end.
+ * Any number of readers may collect: what one reader sees never depends on when the others collect.
  *
  * Families are published by the flux-metrics MetricProducer (`@flux-metrics/node`), not through OTel
  * observable instruments: the OTel JS SDK keeps every cumulative series it has ever reported, so series of
@@ -39,12 +62,12 @@ export interface ObservedPoint {
  */
 export class ObservedFamily<L extends string> {
   readonly #cells = new Map<string, Cell>();
-  readonly #producers = new Set<Producer>();
+  /** Each producer, and whether it threw at the last collection (a failing producer is counted once). */
+  readonly #producers = new Map<Producer<L>, boolean>();
+  /** The producers' series of the last collection; one missing from a collection starts anew. */
+  #produced = new Map<string, ProducedSeries>();
 
-  /** Start of the cumulative counts, in milliseconds since the epoch. */
-  readonly startTime = Date.now();
-
-  /** Labels holding stream names: their values are forgotten by the name bound when the series goes. */
+  /** Labels holding stream names: each series holds its names in the name bound while it exists. */
   readonly #streamLabels: string[];
 
   constructor(
@@ -52,6 +75,7 @@ export class ObservedFamily<L extends string> {
     private readonly guard: LabelGuard,
     private readonly monotonic: boolean,
     private readonly report: SelfReport,
+    private readonly readers: ObservedReaders,
   ) {
     this.#streamLabels = Object.entries(definition.labels)
       .filter(([, rule]) => rule.kind === 'stream')
@@ -70,6 +94,8 @@ export class ObservedFamily<L extends string> {
     if (!cell) {
       cell = new Cell(attributes);
       this.#cells.set(key, cell);
+      // The name bound counts names in use by any family: this series keeps its names admitted.
+      for (const label of this.#streamLabels) labelLimits.streamNames.hold(String(attributes[label]));
     }
     cell.refs++;
     return cell;
@@ -83,14 +109,16 @@ export class ObservedFamily<L extends string> {
   }
 
   release(cell: Cell): void {
-    if (cell.refs > 0 && --cell.refs === 0) cell.releasedAt = Date.now();
+    if (cell.refs > 0 && --cell.refs === 0) {
+      cell.releasedAt = Date.now();
+      cell.releasedAfter = collectionsBegun();
+    }
   }
 
   /** Adds values computed at collection time; returns a function that removes the producer. */
-  produce(producer: (observe: (value: number, labels: LabelValues<L>) => void) => void): () => void {
-    const p = producer as Producer;
-    this.#producers.add(p);
-    return () => this.#producers.delete(p);
+  produce(producer: Producer<L>): () => void {
+    this.#producers.set(producer, false);
+    return () => this.#producers.delete(producer);
   }
 
   /** Live series, for tests and self-metrics. */
@@ -98,45 +126,69 @@ export class ObservedFamily<L extends string> {
     return this.#cells.size;
   }
 
-  /** Reads every live series; drops cells released longer ago than the retention time. */
-  collect(): ObservedPoint[] {
+  /**
+   * Reads every live series for one reader, after `reader.begin()`. A released counter is read for the
+   * retention time, and once more by a reader that has not collected since the release (its final value);
+   * it is dropped when both are over for every reader. A released gauge is stale: dropped at once.
+   */
+  collect(reader: ObservedReader): ObservedPoint[] {
     const points: ObservedPoint[] = [];
-    const now = Date.now();
+    const now = reader.latestAt;
     const retention = this.monotonic ? seriesRetention.counterMs : seriesRetention.gaugeMs;
+    const othersReadSince = this.readers.othersReadSince(reader, now, seriesRetention.readerIdleMs);
     for (const [key, cell] of this.#cells) {
-      if (cell.refs === 0 && now - cell.releasedAt >= retention) {
-        this.#cells.delete(key);
-        // The stream-name bound counts live names; another family still using the name re-admits it.
-        for (const label of this.#streamLabels)
-          labelLimits.streamNames.forget(String(cell.attributes[label]));
+      if (cell.refs > 0) {
+        cell.invalid = this.#observe(points, cell.value, cell.attributes, cell.startTime, cell.invalid);
         continue;
       }
-      this.#observe(points, cell.value, cell.attributes);
+      const expired = now - cell.releasedAt >= retention;
+      const unread = this.monotonic && reader.previous <= cell.releasedAfter;
+      if (!expired || unread) {
+        cell.invalid = this.#observe(points, cell.value, cell.attributes, cell.startTime, cell.invalid);
+      }
+      const readByAll = !this.monotonic || othersReadSince > cell.releasedAfter;
+      if (expired && readByAll) {
+        this.#cells.delete(key);
+        for (const label of this.#streamLabels)
+          labelLimits.streamNames.release(String(cell.attributes[label]));
+      }
     }
     // Two sources of one label set (say, a disk path watched by system and storage metrics) would make
     // duplicate samples, and Prometheus rejects a whole scrape for one: the first source wins.
-    const seen = new Set<string>();
+    const produced = new Map<string, ProducedSeries>();
     const observe = (value: number, labels: unknown) => {
       const attributes = this.guard(labels);
       const key = keyOf(attributes);
-      if (this.#cells.has(key) || seen.has(key)) return;
-      seen.add(key);
-      this.#observe(points, value, attributes);
+      if (this.#cells.has(key) || produced.has(key)) return;
+      const series = this.#produced.get(key) ?? { startTime: now, invalid: undefined };
+      produced.set(key, series);
+      series.invalid = this.#observe(points, value, attributes, series.startTime, series.invalid);
     };
-    for (const producer of this.#producers) {
+    for (const [producer, failed] of this.#producers) {
       try {
-        producer(observe);
+        producer(observe, reader);
+        if (failed) this.#producers.set(producer, false);
       } catch {
-        this.report.invalid(this.name, 'not_a_number');
+        if (!failed) this.report.invalid(this.name, 'not_a_number');
+        this.#producers.set(producer, true);
       }
     }
+    this.#produced = produced;
     return points;
   }
 
-  #observe(points: ObservedPoint[], value: number, attributes: Attributes): void {
+  /** Adds a valid value to `points`; counts an invalid one unless its series was invalid for that reason already. */
+  #observe(
+    points: ObservedPoint[],
+    value: number,
+    attributes: Attributes,
+    startTime: number,
+    wasInvalid: InvalidReason | undefined,
+  ): InvalidReason | undefined {
     const reason = invalidReason(value, this.monotonic);
-    if (reason === undefined) points.push({ attributes, value });
-    else this.report.invalid(this.name, reason);
+    if (reason === undefined) points.push({ attributes, value, startTime });
+    else if (reason !== wasInvalid) this.report.invalid(this.name, reason);
+    return reason;
   }
 }
 

@@ -42,7 +42,6 @@ export class RtspDialogue {
   readonly #channels = new Map<number, MediaFlow>();
   readonly #fromClient: RtspWireParser;
   readonly #fromServer: RtspWireParser;
-  #failed = false;
 
   constructor(
     connection: RtspConnectionObserver,
@@ -55,6 +54,7 @@ export class RtspDialogue {
     this.#remoteAddress = remoteAddress;
     this.#streamName = streamName;
     const channels = this.#channels;
+    const malformed = () => connection.error('protocol');
     this.#fromClient = new RtspWireParser({
       message: (m) => this.#request(m),
       frame(channel, length) {
@@ -67,27 +67,30 @@ export class RtspDialogue {
         const flow = channels.get(channel);
         flow?.track.session.rtcpReceived(payload, flow.track.clockRate);
       },
+      malformed,
     });
     this.#fromServer = new RtspWireParser({
       message: (m) => this.#response(m),
       frame(channel, length) {
         const flow = channels.get(channel);
-        if (flow?.rtcp) flow.track.session.rtcpSent(length);
-        else flow?.track.session.rtpSent(length);
+        if (flow === undefined || flow.rtcp) return flow !== undefined;
+        flow.track.session.rtpSent(length);
         return false;
       },
-      framePayload() {},
+      framePayload(channel, payload) {
+        // Sender reports are read for their send time: RTT is measured against it.
+        channels.get(channel)?.track.session.rtcpSent(payload.length, payload);
+      },
+      malformed,
     });
   }
 
   fromClient(chunk: Buffer): void {
     this.#fromClient.push(chunk);
-    this.#checkParser(this.#fromClient);
   }
 
   fromServer(chunk: Buffer): void {
     this.#fromServer.push(chunk);
-    this.#checkParser(this.#fromServer);
   }
 
   /** The socket closed, after `error` if it was destroyed by one: sessions end, the connection is closed. */
@@ -96,12 +99,6 @@ export class RtspDialogue {
     for (const id of [...this.#sessions.keys()]) this.#endSession(id, reason);
     if (error !== undefined) this.#connection.error(errorTypeOfSocketError(error));
     this.#connection.close(reason);
-  }
-
-  #checkParser(parser: RtspWireParser): void {
-    if (!parser.failed || this.#failed) return;
-    this.#failed = true; // counted once; the connection is still counted when it closes
-    this.#connection.error('protocol');
   }
 
   #request(message: RtspMessage): void {

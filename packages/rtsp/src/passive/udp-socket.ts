@@ -47,8 +47,12 @@ export function observeUdpSocket(socket: Socket, endpoints: UdpEndpoints): () =>
     const flow = endpoints.find(typeof address === 'string' ? address : '127.0.0.1', port as number);
     if (flow === undefined) return;
     const bytes = withRange ? (b as number) : byteLength(message);
-    if (flow.rtcp) flow.track.session.rtcpSent(bytes);
-    else flow.track.session.rtpSent(bytes);
+    if (!flow.rtcp) return flow.track.session.rtpSent(bytes);
+    // Sender reports are read for their send time: RTT is measured against it.
+    const packet = ArrayBuffer.isView(message)
+      ? new Uint8Array(message.buffer, message.byteOffset + (withRange ? (a as number) : 0), bytes)
+      : undefined;
+    flow.track.session.rtcpSent(bytes, packet);
   };
 
   const send = socket.send;

@@ -5,16 +5,23 @@ export interface RtspMessage {
   readonly body: Buffer;
 }
 
-/** Parses the head (start line and headers, without the blank line) of an RTSP message. */
+/** Parses the head (start line and headers) of an RTSP message; lines end with CRLF or a bare LF. */
 export function parseHead(head: string): { startLine: string; headers: Map<string, string> } {
-  const lines = head.split('\r\n');
+  const lines = head.split('\n');
   const headers = new Map<string, string>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const colon = line.indexOf(':');
     if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
-  return { startLine: lines[0] ?? '', headers };
+  return { startLine: (lines[0] ?? '').trim(), headers };
+}
+
+const START_LINE = /^(?:RTSP\/\d+\.\d+ \d{3}(?: .*)?|[!-~]+ [!-~]+ RTSP\/\d+\.\d+)$/;
+
+/** Whether a line is an RTSP request line (`METHOD uri RTSP/1.0`) or status line (`RTSP/1.0 200 OK`). */
+export function isStartLine(line: string): boolean {
+  return START_LINE.test(line);
 }
 
 /** `SETUP rtsp://h/p RTSP/1.0` → method and URL; undefined when the line is a response. */
