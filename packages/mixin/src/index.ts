@@ -32,4 +32,5 @@ export { builtInSpec, latencySlo } from './slo/objectives.js';
 export { validateSlothSpec } from './slo/sloth-spec.js';
 export type { SlothAlert, SlothAlerting, SlothSli, SlothSlo, SlothSpec } from './slo/sloth-spec.js';
 export { BURN_RATE_TIERS, burnFactor } from './slo/windows.js';
+export { SLO_RECORDED_LABELS } from './slo/recorded.js';
 export type { SloConfig } from './slo/config.js';

@@ -9,7 +9,8 @@ import { validateSlothSpec, type SlothSpec } from './sloth-spec.js';
 /** SLO rule files (deploy/prometheus/rules/slo-<service>.yml): built-in objectives plus `slo.specs`. */
 export function sloRuleFiles(config: MixinConfig): GeneratedFile[] {
   const runbookUrl = (alert: string) => `${config.runbookBaseUrl}${alert}.md`;
-  const options = { periodDays: config.slo.periodDays, runbookUrl };
+  const alertFor = config.alerts.profile === 'fast' ? config.alerts.fastFor : undefined;
+  const options = { periodDays: config.slo.periodDays, runbookUrl, alertFor };
   const specs = [
     builtInSpec(config),
     ...config.slo.specs.map((s, i) => validateSlothSpec(s, `slo.specs[${i}]`)),
@@ -20,7 +21,7 @@ export function sloRuleFiles(config: MixinConfig): GeneratedFile[] {
     groups.push(...sloRuleGroups(spec, options));
     byService.set(spec.service, groups);
   }
-  byService.get(config.slo.service)?.push(restartRecoveryGroup(config, runbookUrl));
+  byService.get(config.slo.service)?.push(restartRecoveryGroup(config, runbookUrl, alertFor));
   return [...byService].map(([service, groups]) => {
     const duplicate = groups.map((g) => g.name).find((name, i, all) => all.indexOf(name) !== i);
     if (duplicate)

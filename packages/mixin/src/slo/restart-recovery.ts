@@ -8,7 +8,11 @@ import type { RuleGroup } from '../rule-file.js';
  * ServiceDown pages when the server stays down (2m) and inhibits this one. Needs a scrape per server (the
  * embedded /metrics); see docs/slo.md for the OTLP path.
  */
-export function restartRecoveryGroup(config: MixinConfig, runbookUrl: (alert: string) => string): RuleGroup {
+export function restartRecoveryGroup(
+  config: MixinConfig,
+  runbookUrl: (alert: string) => string,
+  alertFor = `${config.slo.restartRecovery.seconds}s`,
+): RuleGroup {
   const { seconds, alert } = config.slo.restartRecovery;
   return {
     name: `${config.slo.service}-restart-recovery`,
@@ -16,7 +20,7 @@ export function restartRecoveryGroup(config: MixinConfig, runbookUrl: (alert: st
       {
         alert,
         expr: `${appSeries(config, 'up')} == 0`,
-        for: `${seconds}s`,
+        for: alertFor,
         labels: { severity: 'warning', slo: 'restart-recovery' },
         annotations: {
           summary: `A media server has not recovered within ${seconds} s.`,
