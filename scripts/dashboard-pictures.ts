@@ -7,6 +7,7 @@
  * so the pictures show thresholds crossed, budgets burning and errors ranked.
  */
 import { execFileSync } from 'node:child_process';
+import { dashboards as mixinDashboards, defaultConfig } from '@flux-metrics/mixin';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,9 @@ if (!(minutes > 0)) throw new Error('--minutes must be a positive number');
 const faults = args.faults === 'none' ? [] : args.faults.split(',').filter(Boolean);
 
 execFileSync('bash', [`${repo}scripts/install-chromium.sh`], { stdio: 'inherit' });
-const dashboards = loadDashboards();
+// In the mixin's menu order (overview first), not file order.
+const order = mixinDashboards(defaultConfig).map((d) => d.uid);
+const dashboards = loadDashboards().sort((a, b) => order.indexOf(a.uid) - order.indexOf(b.uid));
 const stack = await startDemoStack(minutes * 60 + 600);
 const started = Date.now() / 1000;
 try {

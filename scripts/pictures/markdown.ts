@@ -1,4 +1,5 @@
 import { panelsOf, type DashboardJson } from '../../test/mixin/dashboard-queries.ts';
+import { CANNOT_FEED } from '../../test/mixin/panel-data.ts';
 
 export interface DashboardReport {
   readonly dashboard: DashboardJson;
@@ -51,6 +52,10 @@ export function dashboardsMarkdown(reports: readonly DashboardReport[], faults: 
       (r) =>
         `| [${r.dashboard.title}](#${anchor(r.dashboard.title)}) | \`${r.dashboard.uid}\` | ${r.panels} | ${r.fed}/${r.total} |`,
     ),
+    '',
+    'Panel queries the demo cannot feed (the live test, `test/mixin/dashboards-live.test.ts`, lists them too):',
+    '',
+    ...Object.entries(CANNOT_FEED).map(([query, why]) => `- ${query}: ${why}.`),
     '',
   ];
   for (const r of reports) {

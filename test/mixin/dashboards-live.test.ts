@@ -3,15 +3,7 @@ import assert from 'node:assert/strict';
 import { waitFor } from '../support/processes.ts';
 import { loadDashboards, panelsOf, queriesOf, type PanelQuery } from './dashboard-queries.ts';
 import { startDemoStack } from './demo-stack.ts';
-import { liveExpr, panelData } from './panel-data.ts';
-
-/** Panel queries a healthy demo cannot feed, and why (`<dashboard uid> / <panel title> / <refId>`). */
-const CANNOT_FEED: Record<string, string> = {
-  'flux-pipeline / Invalid measurements / A':
-    'counts measurements dropped as NaN/negative/non-numbers; the demo records none (test/core/guards.test.ts covers the counter)',
-  'flux-srt / Handshake P99 / A':
-    "the demo's SRT connections are set up once, before Prometheus first scrapes the handshake histogram, so rate() never sees an increase; a server that accepts SRT callers over time fills it",
-};
+import { CANNOT_FEED, liveExpr, panelData } from './panel-data.ts';
 
 const key = (uid: string, q: PanelQuery) => `${uid} / ${q.panel} / ${q.refId}`;
 

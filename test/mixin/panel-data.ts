@@ -13,6 +13,14 @@ export interface Series {
   readonly values: readonly (readonly [number, number])[];
 }
 
+/** Panel queries a healthy demo cannot feed, and why (`<dashboard uid> / <panel title> / <refId>`). */
+export const CANNOT_FEED: Record<string, string> = {
+  'flux-pipeline / Invalid measurements / A':
+    'counts measurements dropped as NaN/negative/non-numbers; the demo records none (test/core/guards.test.ts covers the counter)',
+  'flux-srt / Handshake P99 / A':
+    "the demo's SRT connections are set up once, before Prometheus first scrapes the handshake histogram, so rate() never sees an increase; a server that accepts SRT callers over time fills it (the srt-handshake SLO's SLI is empty in the demo for the same reason)",
+};
+
 /** Grafana's "All" of the dashboards' variables. */
 const ALL = () => '.+';
 
