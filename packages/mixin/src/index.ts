@@ -19,6 +19,11 @@ export type { CheckOptions, SeriesType } from './promql-check.js';
 // Alerts and the recording rules they read.
 export type { AlertName, AlertsConfig } from './alerts/config.js';
 export { RECORDED, RECORDED_LABELS } from './rules/names.js';
+export { dashboardRecordedLabels, dashboardRecords } from './rules/dashboards.js';
+
+// Dashboards.
+export { dashboards } from './dashboards/index.js';
+export type { DashboardsConfig } from './dashboards/config.js';
 
 // SLOs: Sloth prometheus/v1 specs to recording rules and burn-rate alerts.
 export { sloRuleFiles, slothRuleFile } from './slo/index.js';
