@@ -237,7 +237,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     bad: [
       {
         series:
-          'otelcol_receiver_refused_metric_points_total{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
+          'otelcol_receiver_refused_metric_points{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
         values: counter(600),
       },
     ],
@@ -245,7 +245,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     healthy: [
       {
         series:
-          'otelcol_receiver_refused_metric_points_total{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
+          'otelcol_receiver_refused_metric_points{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
         values: counter(0),
       },
     ],
@@ -254,7 +254,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     bad: [
       {
         series:
-          'otelcol_exporter_send_failed_metric_points_total{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
+          'otelcol_exporter_send_failed_metric_points{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
         values: counter(600),
       },
     ],
@@ -262,7 +262,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     healthy: [
       {
         series:
-          'otelcol_exporter_send_failed_metric_points_total{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
+          'otelcol_exporter_send_failed_metric_points{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
         values: counter(0),
       },
     ],
