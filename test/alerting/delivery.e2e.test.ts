@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { generate, resolveConfig, type ConfigOverrides, type RuleGroup } from '@flux-metrics/mixin';
 import { startAlertmanager } from '../support/alertmanager-server.ts';
 import { startBridge } from '../support/dingtalk-bridge.ts';
-import { freePort, startChild, waitFor } from '../support/processes.ts';
+import { waitFor } from '../support/processes.ts';
+import { startDemo } from '../support/demo.ts';
 import { startPrometheus } from '../support/prometheus-server.ts';
 import { startDingTalkSink } from '../support/sinks/dingtalk-sink.ts';
 import { startHttpSink } from '../support/sinks/http-sink.ts';
@@ -16,7 +16,6 @@ import { startSlackSink } from '../support/sinks/slack-sink.ts';
 import { startSmtpSink } from '../support/sinks/smtp-sink.ts';
 import { toolPath } from '../support/tools.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const SMTP = { user: 'alertmanager', password: 'smtp-test-password' };
 const DT_SECRET = 'SEC-e2e-0123456789abcdef';
 /** The fault's page: RtspRequestErrors, raised to critical by a second-tier rule this test adds. */
@@ -127,28 +126,10 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
   );
   t.after(() => alertmanager.stop());
 
-  const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const demo = startChild(
-    process.execPath,
-    [
-      'examples/media-server/src/main.ts',
-      `--metrics-port=${metricsPort}`,
-      `--rtsp-port=${rtspPort}`,
-      `--api-port=${apiPort}`,
-      `--srt-port=${srtPort}`,
-      '--no-summary',
-      '--duration=600',
-    ],
-    { cwd: repo },
-  );
+  const demo = await startDemo({ durationSeconds: 600 });
   t.after(() => demo.stop('SIGTERM'));
   const prometheus = await startPrometheus(
-    [{ job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} }],
+    [{ job_name: 'media-server', target: demo.metricsTarget, labels: {} }],
     {
       binary: toolPath('prometheus'),
       ruleFiles,
@@ -177,14 +158,6 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
       ].join('\n'),
     );
   };
-  const setFaults = async (faults: Record<string, boolean>) => {
-    const res = await fetch(`http://127.0.0.1:${apiPort}/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(faults),
-    });
-    assert.equal(res.status, 200, await res.text());
-  };
   await waitFor(
     'the demo scraped',
     async () => ((await prometheus.query('up{job="media-server"} == 1')).length ? true : undefined),
@@ -192,7 +165,7 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
   ).catch(failWith);
   await waitFor(
     'the demo API',
-    async () => ((await fetch(`http://127.0.0.1:${apiPort}/faults`)).ok ? true : undefined),
+    async () => ((await fetch(`${demo.apiUrl}/faults`)).ok ? true : undefined),
     30_000,
   ).catch(failWith);
 
@@ -208,7 +181,7 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
     robots[robot].messages.filter((m) => m.text.includes(`### [${status}`) && m.text.includes(name));
 
   const faultOn = Date.now();
-  await setFaults(FAULTS);
+  await demo.setFaults(FAULTS);
 
   await t.test(
     'firing: the page reaches email, Slack and DingTalk; the warning reaches both chats',
@@ -284,7 +257,7 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
 
   await t.test('resolved: each sink hears that the fault is over', async () => {
     const off = Date.now();
-    await setFaults({ rtspErrors: false, errorStops: false });
+    await demo.setFaults({ rtspErrors: false, errorStops: false });
     const measured: Record<string, number> = {};
     const arrival = async (sink: string, find: () => { receivedAt: number } | undefined) => {
       const found = await waitFor(`${sink}: resolved`, async () => find(), DEADLINE).catch(failWith);
@@ -324,8 +297,8 @@ test('alert delivery: demo fault → Prometheus 3.7.3 → Alertmanager 0.28.1 �
       reason: 'mute_time_interval',
     });
     const beats = heartbeats.length;
-    await setFaults(FAULTS);
-    t.after(() => setFaults({ rtspErrors: false, errorStops: false }).catch(() => undefined));
+    await demo.setFaults(FAULTS);
+    t.after(() => demo.setFaults({ rtspErrors: false, errorStops: false }).catch(() => undefined));
     await waitFor(
       'the page and the warning firing in Alertmanager',
       async () => {

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCollector, collectorPorts, startCollector } from '../export/collector-process.ts';
-import { freePort, startChild, type Child } from '../support/processes.ts';
+import { type Child } from '../support/processes.ts';
+import { demoPorts, startDemo } from '../support/demo.ts';
 import { startPrometheus, type PrometheusServer } from '../support/prometheus-server.ts';
 import { toolPath } from '../support/tools.ts';
 
@@ -26,18 +27,13 @@ export interface DemoStack {
 export async function startDemoStack(durationSeconds: number): Promise<DemoStack> {
   const collectorBin = await buildCollector();
   const ports = await collectorPorts();
-  const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
+  const appPorts = await demoPorts();
   const ruleFiles = readdirSync(RULES_DIR)
     .filter((f) => f.endsWith('.yml'))
     .map((f) => `${RULES_DIR}${f}`);
   const prometheus = await startPrometheus(
     [
-      { job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} },
+      { job_name: 'media-server', target: `127.0.0.1:${appPorts.metrics}`, labels: {} },
       { job_name: 'otel-collector', target: `127.0.0.1:${ports.telemetry}`, labels: {} },
     ],
     { binary: toolPath('prometheus'), ruleFiles, evaluationInterval: '5s' },
@@ -58,30 +54,19 @@ export async function startDemoStack(durationSeconds: number): Promise<DemoStack
       },
     });
     started.push(collector);
-    const demo = startChild(
-      process.execPath,
-      [
-        'examples/media-server/src/main.ts',
-        `--metrics-port=${metricsPort}`,
-        `--rtsp-port=${rtspPort}`,
-        `--api-port=${apiPort}`,
-        `--srt-port=${srtPort}`,
-        '--no-summary',
-        `--duration=${durationSeconds}`,
-      ],
-      {
-        cwd: repo,
-        env: {
-          ...process.env,
-          OTEL_METRICS_EXPORTER: 'both',
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
-          OTEL_METRIC_EXPORT_INTERVAL: '2000',
-        },
+    const demo = await startDemo({
+      durationSeconds,
+      ports: appPorts,
+      env: {
+        ...process.env,
+        OTEL_METRICS_EXPORTER: 'both',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.http}`,
+        OTEL_METRIC_EXPORT_INTERVAL: '2000',
       },
-    );
+    });
     started.push(demo);
-    return { prometheus, demo, collector, apiUrl: `http://127.0.0.1:${apiPort}`, stop };
+    return { prometheus, demo, collector, apiUrl: demo.apiUrl, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { builtInSpec, resolveConfig } from '@flux-metrics/mixin';
-import { freePort, startChild, waitFor } from '../support/processes.ts';
+import { waitFor } from '../support/processes.ts';
+import { startDemo } from '../support/demo.ts';
 import { startPrometheus } from '../support/prometheus-server.ts';
 import { toolPath } from '../support/tools.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const rules = fileURLToPath(new URL('../../deploy/prometheus/rules/slo-media-server.yml', import.meta.url));
 
 /** Built-in SLOs the demo cannot feed, and why (listed in docs/slo.md too). */
@@ -17,28 +17,10 @@ const NOT_EXERCISED: Record<string, string> = {
 };
 
 test('the demo scraped by Prometheus 3.7.3 gives a finite SLI for every objective; its faults move them and page', async (t) => {
-  const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const demo = startChild(
-    process.execPath,
-    [
-      'examples/media-server/src/main.ts',
-      `--metrics-port=${metricsPort}`,
-      `--rtsp-port=${rtspPort}`,
-      `--api-port=${apiPort}`,
-      `--srt-port=${srtPort}`,
-      '--no-summary',
-      '--duration=900',
-    ],
-    { cwd: repo },
-  );
+  const demo = await startDemo({ durationSeconds: 900 });
   // The job name the mixin's app selector matches (job=~"media-server|flux-metrics").
   const prometheus = await startPrometheus(
-    [{ job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} }],
+    [{ job_name: 'media-server', target: demo.metricsTarget, labels: {} }],
     {
       binary: toolPath('prometheus'),
       ruleFiles: [rules],
@@ -96,11 +78,7 @@ test('the demo scraped by Prometheus 3.7.3 gives a finite SLI for every objectiv
       (await prometheus.query(`slo:sli_error:ratio_rate5m{sloth_slo="${name}"}`))[0]?.value ?? Number.NaN;
     const moved = ['requests-availability', 'error-rate', 'srt-packet-loss'];
     const before = new Map(await Promise.all(moved.map(async (n) => [n, await sli(n)] as const)));
-    const res = await fetch(`http://127.0.0.1:${apiPort}/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ rtspErrors: true, srtLoss: 0.5 }),
-    });
-    assert.equal(res.status, 200, await res.text());
+    await demo.setFaults({ rtspErrors: true, srtLoss: 0.5 });
     for (const name of moved) {
       const after = await waitFor(
         `${name} SLI above ${before.get(name)}`,
