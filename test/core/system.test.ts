@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { startSystemMetrics } from '@flux-metrics/core';
+import { startSystemMetrics, watchDiskPaths } from '@flux-metrics/core';
 import { createHarness } from '../support/harness.ts';
 import { parseExposition, valueOf, type Exposition } from '../support/exposition.ts';
 import { waitFor } from '../support/processes.ts';
@@ -94,6 +94,38 @@ test('a disk path whose filesystem hangs is reported as stalled, and no collecti
   } finally {
     stop();
     await hung.release();
+    await h.shutdown();
+  }
+});
+
+test('several watchers in one process: every path is sampled, none starved or reported stalled', async () => {
+  const h = createHarness();
+  // Three watchers of two paths each (system metrics, recordings, a second volume): more paths than the
+  // process-wide statfs slots, asked for in the same order at every collection.
+  const dirs = ['/', os.tmpdir(), '/tmp', '/usr', '/var', '/etc'];
+  const stops = [0, 2, 4].map((i) =>
+    watchDiskPaths(dirs.slice(i, i + 2), h.provider, { statTimeoutMs: 2000 }),
+  );
+  try {
+    await waitFor(
+      'a usage sample for every watched path',
+      async () => {
+        const e = parseExposition(await h.scrape());
+        const sampled = new Set(
+          e.samples.filter((s) => s.name === 'disk_usage_ratio').map((s) => s.labels.path),
+        );
+        return dirs.every((d) => sampled.has(d)) ? true : undefined;
+      },
+      10_000,
+    );
+    // Collections keep coming; no path ever looks stalled, because none is.
+    for (let i = 0; i < 20; i++) {
+      const e = parseExposition(await h.scrape());
+      const stalled = e.samples.filter((s) => s.name === 'disk_path_stalled' && s.value !== 0);
+      assert.deepEqual(stalled, [], 'a healthy path reported as stalled');
+    }
+  } finally {
+    stops.forEach((stop) => stop());
     await h.shutdown();
   }
 });

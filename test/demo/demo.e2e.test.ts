@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { CATALOG, prometheusType } from '@flux-metrics/core';
-import { freePort, startChild, waitFor } from '../support/processes.ts';
+import { waitFor } from '../support/processes.ts';
+import { startDemo } from '../support/demo.ts';
 import { startPrometheus } from '../support/prometheus-server.ts';
-
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Catalog metrics a healthy demo cannot produce, and why (the closing note of the demo issue lists them). */
 const NOT_EXERCISED: Record<string, string> = {
@@ -14,28 +12,8 @@ const NOT_EXERCISED: Record<string, string> = {
 };
 
 test('the demo produces data for every catalog metric within 45 seconds, seen through a real Prometheus', async (t) => {
-  const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const demo = startChild(
-    process.execPath,
-    [
-      'examples/media-server/src/main.ts',
-      `--metrics-port=${metricsPort}`,
-      `--rtsp-port=${rtspPort}`,
-      `--api-port=${apiPort}`,
-      `--srt-port=${srtPort}`,
-      '--no-summary',
-      '--duration=120',
-    ],
-    { cwd: repo },
-  );
-  const prometheus = await startPrometheus([
-    { job_name: 'demo', target: `127.0.0.1:${metricsPort}`, labels: {} },
-  ]);
+  const demo = await startDemo({ durationSeconds: 120 });
+  const prometheus = await startPrometheus([{ job_name: 'demo', target: demo.metricsTarget, labels: {} }]);
   try {
     const expected = CATALOG.filter((d) => !(d.name in NOT_EXERCISED)).map((d) =>
       prometheusType(d.kind) === 'histogram' ? `${d.name}_count` : d.name,

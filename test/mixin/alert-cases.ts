@@ -207,6 +207,11 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     healthy: [s('errors_total', 'component="rtsp", type="not_found"', counter(5))],
     idle: [s('errors_total', 'component="storage", type="ENOSPC"', counter(0))],
   },
+  DiskPathStalled: {
+    bad: [s('disk_path_stalled', 'path="/rec"', gauge(1))],
+    firing: { ...at, path: '/rec' },
+    healthy: [s('disk_path_stalled', 'path="/rec"', gauge(0))],
+  },
   RecordingVolumeFillingUp: {
     minutes: 480,
     bad: [
@@ -232,7 +237,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     bad: [
       {
         series:
-          'otelcol_receiver_refused_metric_points_total{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
+          'otelcol_receiver_refused_metric_points{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
         values: counter(600),
       },
     ],
@@ -240,7 +245,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     healthy: [
       {
         series:
-          'otelcol_receiver_refused_metric_points_total{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
+          'otelcol_receiver_refused_metric_points{job="otel-collector", instance="otel:8888", receiver="otlp", transport="grpc"}',
         values: counter(0),
       },
     ],
@@ -249,7 +254,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     bad: [
       {
         series:
-          'otelcol_exporter_send_failed_metric_points_total{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
+          'otelcol_exporter_send_failed_metric_points{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
         values: counter(600),
       },
     ],
@@ -257,7 +262,7 @@ export const CASES: Readonly<Record<string, AlertCase>> = {
     healthy: [
       {
         series:
-          'otelcol_exporter_send_failed_metric_points_total{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
+          'otelcol_exporter_send_failed_metric_points{job="otel-collector", instance="otel:8888", exporter="prometheusremotewrite"}',
         values: counter(0),
       },
     ],

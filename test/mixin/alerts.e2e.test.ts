@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate, resolveConfig } from '@flux-metrics/mixin';
-import { freePort, startChild, waitFor } from '../support/processes.ts';
+import { waitFor } from '../support/processes.ts';
+import { startDemo } from '../support/demo.ts';
 import { startPrometheus } from '../support/prometheus-server.ts';
 import { toolPath } from '../support/tools.ts';
-
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Each fault of the demo's switch and the alerts it must fire. */
 const EXPECTED: Record<string, readonly string[]> = {
@@ -29,36 +27,11 @@ test('demo faults fire the matching alerts on Prometheus 3.7.3 (fast profile) an
       writeFileSync(path, f.content);
       return path;
     });
-  const [metricsPort, rtspPort, apiPort, srtPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const demo = startChild(
-    process.execPath,
-    [
-      'examples/media-server/src/main.ts',
-      `--metrics-port=${metricsPort}`,
-      `--rtsp-port=${rtspPort}`,
-      `--api-port=${apiPort}`,
-      `--srt-port=${srtPort}`,
-      '--no-summary',
-      '--duration=400',
-    ],
-    { cwd: repo },
-  );
+  const demo = await startDemo({ durationSeconds: 400 });
   const prometheus = await startPrometheus(
-    [{ job_name: 'media-server', target: `127.0.0.1:${metricsPort}`, labels: {} }],
+    [{ job_name: 'media-server', target: demo.metricsTarget, labels: {} }],
     { binary: toolPath('prometheus'), ruleFiles, evaluationInterval: '1s' },
   );
-  const faults = async (body: Record<string, boolean>) => {
-    const res = await fetch(`http://127.0.0.1:${apiPort}/faults`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-    });
-    assert.equal(res.status, 200, await res.text());
-  };
   const active = async (state?: 'firing') =>
     new Set(
       (await prometheus.alerts()).filter((a) => !state || a.state === state).map((a) => a.labels.alertname!),
@@ -82,7 +55,7 @@ test('demo faults fire the matching alerts on Prometheus 3.7.3 (fast profile) an
     );
 
     const switchedOn = Date.now();
-    await faults({ rtspErrors: true, srtLoss: true, errorStops: true, diskFull: true });
+    await demo.setFaults({ rtspErrors: true, srtLoss: true, errorStops: true, diskFull: true });
     const firedAfter: Record<string, number> = {};
     await waitFor(
       'every expected alert firing',
@@ -102,7 +75,7 @@ test('demo faults fire the matching alerts on Prometheus 3.7.3 (fast profile) an
       t.diagnostic(`${name} firing ${seconds.toFixed(1)} s after the fault`);
 
     const switchedOff = Date.now();
-    await faults({ rtspErrors: false, srtLoss: false, errorStops: false, diskFull: false });
+    await demo.setFaults({ rtspErrors: false, srtLoss: false, errorStops: false, diskFull: false });
     let still: string[] = [];
     await waitFor(
       'every watched alert resolved',

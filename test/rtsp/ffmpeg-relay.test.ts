@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { startRtspServer } from '@flux-metrics/example-rtsp-server';
 import { createHarness } from '../support/harness.ts';
@@ -12,6 +13,17 @@ const RTSP = { protocol: 'rtsp' };
 const BYTE_TOLERANCE = 0.02;
 /** The RTSP requests or responses of one test, the only non-media bytes on the wire. */
 const MAX_RTSP_MESSAGE_BYTES = 8 * 1024;
+
+/** Datagrams the kernel dropped because a socket's receive buffer was full (all UDP sockets of the host). */
+function udpReceiveBufferDrops(): number {
+  const [header, values] = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp: '))
+    .map((l) => l.split(/\s+/));
+  return Number(values![header!.indexOf('RcvbufErrors')]);
+}
+/** Upper bound of one RTP datagram from ffmpeg (its default packet size is 1472 bytes). */
+const MAX_DATAGRAM_BYTES = 1500;
 
 const deviation = (measured: number, truth: number) => `${(((measured - truth) / truth) * 100).toFixed(2)} %`;
 const requests = (e: Exposition, method: string, status: number) =>
@@ -41,6 +53,7 @@ async function setUp(t: import('node:test').TestContext, interleaved = false) {
 test('ffmpeg publishes over UDP, two ffmpeg players play it, two fail: every request and byte is counted', async (t) => {
   const { server, scrape, settled } = await setUp(t);
   const url = server.url('cam1');
+  const dropsBefore = udpReceiveBufferDrops();
   const publisher = publish(url, 8);
   t.after(() => publisher.stop());
   await waitFor('cam1 to be published', () => server.streams().some((s) => s.name === 'cam1'));
@@ -51,7 +64,15 @@ test('ffmpeg publishes over UDP, two ffmpeg players play it, two fail: every req
   const jitterOf = (e: Exposition) =>
     e.samples.find((s) => s.name === 'rtsp_rtp_jitter_seconds' && s.labels.stream_name === 'cam1')?.value;
   let live = await scrape();
-  await waitFor('a receiver report', async () => jitterOf((live = await scrape())) !== undefined, 3500);
+  // Both players connected and playing (they start at their own pace on a loaded machine), one report in.
+  await waitFor(
+    'both players playing and a receiver report',
+    async () => {
+      live = await scrape();
+      return jitterOf(live) !== undefined && valueOf(live, 'active_connections', RTSP) === 3;
+    },
+    20_000,
+  );
   assert.equal(valueOf(live, 'active_connections', RTSP), 3);
   assert.equal(valueOf(live, 'active_streams', RTSP), 3);
   const jitter = jitterOf(live)!;
@@ -98,9 +119,13 @@ test('ffmpeg publishes over UDP, two ffmpeg players play it, two fail: every req
   const sent = videoBytes(published.stderr);
   const received = valueOf(e, 'bytes_received_total', cam1);
   t.diagnostic(`UDP: server received ${received} B, ffmpeg encoded ${sent} B (${deviation(received, sent)})`);
+  // On a loaded machine the kernel may drop datagrams before any socket sees them: the tap cannot count
+  // those, so the shortfall may exceed the tolerance by at most what the kernel reports it dropped.
+  const kernelDropped = (udpReceiveBufferDrops() - dropsBefore) * MAX_DATAGRAM_BYTES;
   assert.ok(
-    Math.abs(received - sent) / sent < BYTE_TOLERANCE,
-    `received ${received} B, ffmpeg sent ${sent} B`,
+    Math.abs(received - sent) / sent < BYTE_TOLERANCE ||
+      (received < sent && sent - received - BYTE_TOLERANCE * sent <= kernelDropped),
+    `received ${received} B, ffmpeg sent ${sent} B, kernel dropped ≤ ${kernelDropped} B`,
   );
   // Each player got about half of the 8 s stream.
   const relayed = valueOf(e, 'bytes_sent_total', cam1);

@@ -21,6 +21,8 @@ export interface PrometheusOptions {
   readonly evaluationInterval?: string;
   /** Alertmanager base URLs (`http://127.0.0.1:9093`) to send alerts to. */
   readonly alertmanagers?: readonly string[];
+  /** More command-line flags (e.g. `--rules.alert.resend-delay=5s`). */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface ActiveAlert {
@@ -90,6 +92,7 @@ export async function startPrometheus(
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--web.enable-remote-write-receiver',
+    ...(options.extraArgs ?? []),
   ]);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

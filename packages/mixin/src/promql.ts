@@ -31,6 +31,15 @@ export function sumBy(labels: readonly string[], expr: string): string {
 }
 
 /**
+ * `(a or vector(0)) + (b or vector(0))`: label-less sums where a missing one counts as 0. A plain `a + b` is
+ * empty when either side has no series (no 5xx yet, an SRT-only server), and one selector over several metric
+ * names fails once two of them share a label set after `rate()` drops the names.
+ */
+export function addSums(sums: readonly string[]): string {
+  return sums.map((sum) => `(${sum} or vector(0))`).join(' + ');
+}
+
+/**
  * `numerator / (denominator > 0)`: an empty result instead of NaN or +Inf when there is no traffic, so
  * alerts stay quiet and graphs show a gap rather than a spike.
  */

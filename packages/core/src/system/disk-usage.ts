@@ -31,6 +31,21 @@ export interface DiskWatchOptions {
  */
 const MAX_IN_FLIGHT = 2;
 let inFlight = 0;
+/** Samples waiting for a slot, first come first served: no watcher's paths can starve another's. */
+const waiting: (() => Promise<void>)[] = [];
+
+function whenSlotFree(run: () => Promise<void>): void {
+  if (inFlight >= MAX_IN_FLIGHT) {
+    waiting.push(run);
+    return;
+  }
+  inFlight++;
+  void run().finally(() => {
+    inFlight--;
+    const next = waiting.shift();
+    if (next) whenSlotFree(next);
+  });
+}
 
 /** The sampling state of one watched path. */
 interface PathState {
@@ -64,23 +79,23 @@ export function watchDiskPaths(
   }));
   const sample = (state: PathState, now: number) => {
     state.wantedSince ??= now;
-    if (state.sampling || inFlight >= MAX_IN_FLIGHT) return; // asked again at the next collection
+    if (state.sampling) return; // one statfs per path at a time, queued or in flight
     state.sampling = true;
-    inFlight++;
-    statfs(state.path)
-      .then(
-        (s) => {
-          state.usage = usageOf(s);
-        },
-        () => {
-          state.usage = undefined; // unreadable now (removed, no permission): no sample rather than a wrong one
-        },
-      )
-      .finally(() => {
-        inFlight--;
-        state.sampling = false;
-        state.wantedSince = undefined;
-      });
+    whenSlotFree(() =>
+      statfs(state.path)
+        .then(
+          (s) => {
+            state.usage = usageOf(s);
+          },
+          () => {
+            state.usage = undefined; // unreadable now (removed, no permission): no sample rather than a wrong one
+          },
+        )
+        .finally(() => {
+          state.sampling = false;
+          state.wantedSince = undefined;
+        }),
+    );
   };
   const refresh = () => {
     const now = Date.now();

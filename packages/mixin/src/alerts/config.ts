@@ -55,6 +55,7 @@ export type AlertName =
   | 'HighCPUUsage'
   | 'HighMemoryUsage'
   | 'HighDiskUsage'
+  | 'DiskPathStalled'
   | 'HighErrorRate'
   | 'HighLatency'
   | 'ServiceDown'
@@ -104,6 +105,7 @@ export const defaultAlertsConfig: AlertsConfig = {
     HighCPUUsage: '15m',
     HighMemoryUsage: '15m',
     HighDiskUsage: '10m',
+    DiskPathStalled: '2m',
     HighErrorRate: '10m',
     HighLatency: '10m',
     ServiceDown: '2m',

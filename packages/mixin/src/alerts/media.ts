@@ -76,5 +76,12 @@ export function mediaAlerts(c: MixinConfig): AlertingRule[] {
       summary: 'A watched filesystem will be full within a day.',
       description: `At the rate of the last ${t.diskFillLookbackHours}h, the filesystem holding {{ $labels.path }} ${WHERE} fills up within ${t.diskFillHorizonHours}h.`,
     }),
+    alertRule(c, {
+      name: 'DiskPathStalled',
+      severity: 'warning',
+      expr: `max by (${[...by, 'path'].join(', ')}) (${appSeries(c, 'disk_path_stalled')}) == 1`,
+      summary: 'A watched filesystem does not answer.',
+      description: `statfs on {{ $labels.path }} ${WHERE} has not answered for longer than the stat timeout: the mount (NFS, a failing disk) hangs, recordings there stall and its usage is unknown.`,
+    }),
   ];
 }

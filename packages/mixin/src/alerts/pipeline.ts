@@ -28,17 +28,18 @@ export function pipelineAlerts(c: MixinConfig): AlertingRule[] {
       summary: 'The OpenTelemetry Collector cannot be scraped.',
       description: `The Collector {{ $labels.instance }} (job {{ $labels.job }}) is down: metrics pushed through it are lost.`,
     }),
+    // The pinned Collector (0.165, deploy/docker-compose.yml) exposes its own counters without `_total`.
     alertRule(c, {
       name: 'CollectorRefusingMetrics',
       severity: 'warning',
-      expr: `${sumBy([...by, 'receiver'], rate(c, collectorSeries(c, 'otelcol_receiver_refused_metric_points_total')))} > 0`,
+      expr: `${sumBy([...by, 'receiver'], rate(c, collectorSeries(c, 'otelcol_receiver_refused_metric_points')))} > 0`,
       summary: 'The OpenTelemetry Collector refuses metrics.',
       description: `Receiver {{ $labels.receiver }} of the Collector ${WHERE} refuses {{ $value | humanize }} metric points/s (memory_limiter or a bad request).`,
     }),
     alertRule(c, {
       name: 'CollectorExportFailing',
       severity: 'warning',
-      expr: `${sumBy([...by, 'exporter'], rate(c, collectorSeries(c, 'otelcol_exporter_send_failed_metric_points_total')))} > 0`,
+      expr: `${sumBy([...by, 'exporter'], rate(c, collectorSeries(c, 'otelcol_exporter_send_failed_metric_points')))} > 0`,
       summary: 'The OpenTelemetry Collector fails to export metrics.',
       description: `Exporter {{ $labels.exporter }} of the Collector ${WHERE} fails to send {{ $value | humanize }} metric points/s.`,
     }),

@@ -3,6 +3,7 @@ import type { MixinConfig } from '../config.js';
 import type { GeneratedFile } from '../generated-file.js';
 import { appSeries, rate, ratio, sumBy } from '../promql.js';
 import { ruleFile } from '../rule-file.js';
+import { dashboardRuleFiles } from './dashboards.js';
 import { RECORDED } from './names.js';
 
 /** Recording rule files (deploy/prometheus/rules/recording-*.yml). */
@@ -33,5 +34,6 @@ export function recordingRuleFiles(config: MixinConfig): GeneratedFile[] {
         ],
       },
     ]),
+    ...dashboardRuleFiles(config),
   ];
 }

@@ -1,3 +1,5 @@
+import { SLO_RECORDED_LABELS } from '../slo/recorded.js';
+
 /**
  * Series written by the mixin's recording rules, with the labels each keeps: alerts and dashboards read them,
  * checkExpression accepts them.
@@ -12,4 +14,5 @@ export const RECORDED = {
 export const RECORDED_LABELS: Readonly<Record<string, readonly string[]>> = {
   [RECORDED.requests]: ['job', 'instance'],
   [RECORDED.srtStreamLoss]: ['job', 'instance', 'stream_name'],
+  ...SLO_RECORDED_LABELS,
 };
