@@ -72,36 +72,20 @@ test('distinct stream names are bounded; past the limit they share one overflow 
 });
 
 /** Time per call of `op` over 20,000 calls, in ns. */
-function nsPerCall(op: () => void): number {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < 20_000; i++) op();
-  return Number(process.hrtime.bigint() - started) / 20_000;
-}
-
-test('counting a label overflow costs about as much as a known label: no SDK work per replaced value', async () => {
+// What an overflow costs next to a known name is measured by `npm run bench -- core` (no timing asserted here).
+test('every label overflow is counted, each one exactly once, at the next collection', async () => {
   const h = createHarness();
   const saved = labelLimits.streamNames.limit;
   try {
     const family = fluxInstruments(h.provider).get('bytes_received_total');
-    family.cell({ protocol: 'srt', stream_name: 'known-0' }); // held: the name stays admitted
+    labelLimits.streamNames.limit = 0;
     let n = 0;
-    // Both build their name at run time, so the difference is what an overflow costs.
-    const known = () => family.release(family.cell({ protocol: 'srt', stream_name: `known-${n & 0}` }));
-    const overflowing = () => family.release(family.cell({ protocol: 'srt', stream_name: `new-${n++}` }));
-    const knownNs: number[] = [];
-    const overflowNs: number[] = [];
-    // Interleaved rounds, so that a slow spell of the shared machine hits both; the fastest round counts.
-    for (let round = 0; round < 7; round++) {
-      knownNs.push(nsPerCall(known));
-      labelLimits.streamNames.limit = 0;
-      overflowNs.push(nsPerCall(overflowing));
-      labelLimits.streamNames.limit = saved;
-    }
-    const [k, o] = [Math.min(...knownNs), Math.min(...overflowNs)];
-    assert.ok(o < 2 * k, `an overflowing name costs ${o.toFixed(0)} ns, a known one ${k.toFixed(0)} ns`);
-    const e = parseExposition(await h.scrape());
+    for (; n < 5_000; n++) family.release(family.cell({ protocol: 'srt', stream_name: `new-${n}` }));
     const counted = { metric: 'bytes_received_total', label: 'stream_name' };
-    assert.equal(valueOf(e, 'flux_metrics_label_overflow_total', counted), n, 'every overflow counted');
+    const first = parseExposition(await h.scrape());
+    assert.equal(valueOf(first, 'flux_metrics_label_overflow_total', counted), n, 'every overflow counted');
+    const second = parseExposition(await h.scrape());
+    assert.equal(valueOf(second, 'flux_metrics_label_overflow_total', counted), n, 'and not again');
   } finally {
     labelLimits.streamNames.limit = saved;
     await h.shutdown();
