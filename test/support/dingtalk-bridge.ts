@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseExposition, valueOf } from './exposition.ts';
 import { freePort, startChild, waitFor, type Child } from './processes.ts';
 
 const cli = fileURLToPath(new URL('../../packages/dingtalk/dist/cli.js', import.meta.url));
@@ -11,6 +12,10 @@ export interface BridgeProcess {
   readonly url: string;
   readonly dir: string;
   readonly child: Child;
+  /** Messages waiting in all robot queues, the one in flight included (from /healthz). */
+  queued(): Promise<number>;
+  /** Sum of the samples of one series of the bridge's /metrics whose labels include `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -44,5 +49,17 @@ export async function startBridge(
     await stop();
     throw new Error(`${String(err)}\n${child.output()}`);
   }
-  return { url, dir, child, stop };
+  return {
+    url,
+    dir,
+    child,
+    async queued() {
+      const health = (await (await fetch(`${url}/healthz`)).json()) as { queued: Record<string, number> };
+      return Object.values(health.queued).reduce((a, b) => a + b, 0);
+    },
+    async metric(name, labels = {}) {
+      return valueOf(parseExposition(await (await fetch(`${url}/metrics`)).text()), name, labels);
+    },
+    stop,
+  };
 }
