@@ -2,22 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { fluxInstruments } from '@flux-metrics/core';
-import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
+import { bridgeWithProvider } from '../support/bridge.ts';
 import { PrometheusBridge } from '@flux-metrics/prometheus';
 import { emptyResource } from '@opentelemetry/resources';
-import { MeterProvider, type MetricProducer } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import { httpGet } from './http-get.ts';
 import { parseExposition, valueOf } from '../support/exposition.ts';
 
 function setup(options: ConstructorParameters<typeof PrometheusBridge>[0] = {}) {
-  const ref: { provider?: MeterProvider } = {};
-  const bridge = new PrometheusBridge({
-    metricProducers: [observedSeriesProducer(() => ref.provider)],
-    ...options,
-    meterProvider: () => ref.provider,
-  });
-  const provider = new MeterProvider({ readers: [bridge.reader], views: catalogViews() });
-  ref.provider = provider;
+  const { bridge, provider } = bridgeWithProvider(options);
   fluxInstruments(provider).get('errors_total').record(3, { type: 'timeout', component: 'rtsp' });
   return { bridge, provider };
 }

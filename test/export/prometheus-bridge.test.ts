@@ -4,22 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { fluxInstruments } from '@flux-metrics/core';
-import { observedSeriesProducer, catalogViews } from '@flux-metrics/node';
+import { bridgeWithProvider } from '../support/bridge.ts';
 import { PrometheusBridge, ChunkedSerializer, CONTENT_TYPE, countSamples } from '@flux-metrics/prometheus';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { httpGet } from './http-get.ts';
 import { recordEveryMetric } from '../support/sample-all.ts';
 
 function setup(options: ConstructorParameters<typeof PrometheusBridge>[0] = {}) {
-  const ref: { provider?: MeterProvider } = {};
-  const bridge = new PrometheusBridge({
-    ...options,
-    metricProducers: [observedSeriesProducer(() => ref.provider)],
-    meterProvider: () => ref.provider,
-  });
-  const provider = new MeterProvider({ readers: [bridge.reader], views: catalogViews() });
-  ref.provider = provider;
+  const { bridge, provider } = bridgeWithProvider(options);
   const instruments = fluxInstruments(provider);
   instruments.get('errors_total').record(3, { type: 'timeout', component: 'rtsp' });
   instruments.get('bytes_sent_total').cell({ protocol: 'srt', stream_name: 'cam1' }).value = 1234;

@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { fluxInstruments } from '@flux-metrics/core';
-import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
+import { bridgeWithProvider } from '../support/bridge.ts';
 import { PrometheusBridge, type PrometheusBridgeOptions } from '@flux-metrics/prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { httpGet } from '../export/http-get.ts';
 import { fmt, percentile } from './measure.ts';
 
@@ -14,14 +13,7 @@ async function serve(
   host: string,
   options: PrometheusBridgeOptions = {},
 ) {
-  const ref: { provider?: MeterProvider } = {};
-  const bridge = new PrometheusBridge({
-    ...options,
-    metricProducers: [observedSeriesProducer(() => ref.provider)],
-    meterProvider: () => ref.provider,
-  });
-  const provider = new MeterProvider({ readers: [bridge.reader], views: catalogViews() });
-  ref.provider = provider;
+  const { bridge, provider } = bridgeWithProvider(options);
   const bytes = fluxInstruments(provider).get('bytes_sent_total');
   for (let i = 0; i < 200; i++) bytes.cell({ protocol: 'rtsp', stream_name: `cam${i}` }).value = i;
   const { port } = await bridge.listen({ host, port: 0 });
