@@ -26,6 +26,7 @@ const USER_DEPENDENCIES = {
   '@opentelemetry/api': '1.10.0',
   '@opentelemetry/sdk-node': '0.301.0',
   '@opentelemetry/sdk-trace': '3.1.0',
+  '@opentelemetry/host-metrics': '0.39.0', // docs/deploy.md offers it: it must add no second OTel copy
 };
 const OLDEST_NODE = '22.12.0';
 
