@@ -127,7 +127,11 @@ test('ts/js snippets type-check against the workspace packages and run to exit 0
 
   for (const s of code.filter((c) => !isNoRun(c))) {
     await t.test(`run ${where(s)}`, async () => {
-      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
+      // No OTEL_* settings of the caller's; temporary files (a snippet's recordings) go where the test removes them.
+      const env = {
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_'))),
+        TMPDIR: dir,
+      };
       const result = await run(process.execPath, [fileName(s)], {
         cwd: dir,
         env,
