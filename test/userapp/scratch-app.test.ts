@@ -42,6 +42,7 @@ interface Packed {
 let scratch: string;
 let packed: Packed[];
 let node22: string;
+let tarballs: string;
 
 async function npm(args: string[], cwd: string): Promise<string> {
   const { stdout } = await run('npm', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
@@ -50,7 +51,7 @@ async function npm(args: string[], cwd: string): Promise<string> {
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'flux-userapp-'));
-  const tarballs = join(scratch, 'tarballs');
+  tarballs = join(scratch, 'tarballs');
   mkdirSync(tarballs);
   const workspaces = PACKAGES.flatMap((p) => ['-w', `packages/${p}`]);
   packed = JSON.parse(
@@ -241,4 +242,49 @@ test(`the README example serves every metric the README promises (app.ts on Node
       await child.stop('SIGTERM');
     }
   }
+});
+
+test('the API-only packages work with the oldest @opentelemetry/api their peer range allows (1.9.0)', async () => {
+  // core, rtsp, srt and storage peer @opentelemetry/api ^1.9.0 (createGauge and histogram advice need 1.9):
+  // an app still on SDK 2.x (sdk-metrics 2.12.1 peers api >=1.9.0 <1.10.0) records through them.
+  const app = join(scratch, 'api19');
+  mkdirSync(app);
+  await npm(['init', '-y'], app);
+  await npm(['pkg', 'set', 'type=module'], app);
+  const apiOnly = packed.filter((p) => /\/(core|rtsp|srt|storage)$/.test(p.name));
+  await npm(
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      ...apiOnly.map((p) => join(tarballs, p.filename)),
+      '@opentelemetry/api@1.9.0',
+      '@opentelemetry/sdk-metrics@2.12.1',
+    ],
+    app,
+  );
+  writeFileSync(
+    join(app, 'record.js'),
+    `import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { fluxInstruments } from '@flux-metrics/core';
+import { createRtspMetrics } from '@flux-metrics/rtsp';
+class Reader extends MetricReader {
+  onForceFlush() { return Promise.resolve(); }
+  onShutdown() { return Promise.resolve(); }
+}
+const reader = new Reader();
+const provider = new MeterProvider({ readers: [reader] });
+fluxInstruments(provider).get('errors_total').record(1, { type: 'timeout', component: 'rtsp' });
+createRtspMetrics({ meterProvider: provider }).connectionOpened().request('OPTIONS').respond(200);
+const { resourceMetrics } = await reader.collect();
+const names = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name));
+console.log(names.sort().join(' '));`,
+  );
+  const { stdout } = await run(process.execPath, ['record.js'], { cwd: app });
+  assert.match(stdout, /\berrors_total\b/);
+  assert.match(stdout, /\brtsp_request_duration_seconds\b/);
+  const api = JSON.parse(readFileSync(join(app, 'node_modules/@opentelemetry/api/package.json'), 'utf8')) as {
+    version: string;
+  };
+  assert.equal(api.version, '1.9.0');
 });
