@@ -181,7 +181,7 @@ function assertPromise(exposition: Exposition, promise: string): void {
   if (value !== undefined) assert.equal(series[0]!.value, Number(value), promise);
 }
 
-test(`the README example serves every metric the README promises (app.ts on Node 24 and ${OLDEST_NODE}, app.js on ${OLDEST_NODE})`, async () => {
+test(`the README example serves every metric the README promises (app.ts, app.js, --import; Node 24 and ${OLDEST_NODE})`, async () => {
   const readme = readFileSync(join(repo, 'README.md'), 'utf8');
   const example = fences(section(readme, '## Add it to your app')).find((f) =>
     f.body.startsWith('// app.ts'),
@@ -195,12 +195,13 @@ test(`the README example serves every metric the README promises (app.ts on Node
   mkdirSync(appTmp);
   assert.ok(promises.length >= 20, `README promises ${promises.length} metrics`);
 
-  // The three run commands the README gives: app.ts with type stripping (on by default in 24, flagged in
-  // 22.12), and app.js.
+  // The run commands the README gives: app.ts with type stripping (on by default in 24, flagged in 22.12),
+  // app.js, and app.js registered by --import.
   for (const args of [
     [process.execPath, 'app.ts'],
     [node22, '--experimental-strip-types', 'app.ts'],
     [node22, 'app.js'],
+    [process.execPath, '--import', '@flux-metrics/node/register', 'app.js'],
   ]) {
     const [node, ...nodeArgs] = args as [string, ...string[]];
     const [apiPort, metricsPort] = [await freePort(), await freePort()];
