@@ -11,8 +11,8 @@
 // - ```yaml: every document parses. ```promql: each expression passes @flux-metrics/mixin's checkExpression
 //   (catalog names, labels, rate of counters only) with the mixin's recorded series. One expression a line; a
 //   line ending or followed by a binary operator, or with parentheses open, continues onto the next.
-// - A fence without a language is text (diagrams, output): not checked. Any other language fails this test, so a
-//   new kind of snippet gets a rule before it lands.
+// - ```json: parses. A fence without a language, ```text or ```console is text (diagrams, output): not
+//   checked. Any other language fails this test, so a new kind of snippet gets a rule before it lands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -64,7 +64,7 @@ const where = (s: Snippet): string => `${s.doc}:${s.line}`;
 const of = (...langs: string[]): Snippet[] => snippets.filter((s) => langs.includes(s.lang));
 
 test('every fence has a language this test checks, or none', () => {
-  const known = new Set(['', 'ts', 'js', 'sh', 'bash', 'yaml', 'promql']);
+  const known = new Set(['', 'text', 'console', 'ts', 'js', 'sh', 'bash', 'yaml', 'json', 'promql']);
   assert.deepEqual(
     snippets.filter((s) => !known.has(s.lang)).map((s) => `${where(s)} ${s.lang}`),
     [],
@@ -209,6 +209,10 @@ test('shell snippets: bash syntax, and the scripts, files and bins they name exi
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('json snippets parse', () => {
+  for (const s of of('json')) assert.doesNotThrow(() => JSON.parse(s.body), where(s));
 });
 
 test('yaml snippets parse', () => {
