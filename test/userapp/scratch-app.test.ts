@@ -60,9 +60,26 @@ before(async () => {
 
   const app = join(scratch, 'app');
   mkdirSync(app);
+  // The README's own setup commands, with our packages from the tarballs instead of the registry.
+  const setup = fences(section(readFileSync(join(repo, 'README.md'), 'utf8'), '## Add it to your app')).find(
+    (f) => f.lang === 'sh' && f.body.includes('npm install'),
+  );
+  assert.ok(setup, 'README has the install commands');
+  assert.match(setup.body, /^npm init -y && npm pkg set type=module\b/);
   await npm(['init', '-y'], app);
   await npm(['pkg', 'set', 'type=module'], app);
-  const ours = packed.map((p) => `${join(tarballs, p.filename)}`);
+  const named = /^npm install (.*)$/m.exec(setup.body)![1]!.split(/\s+/);
+  for (const name of named.filter((n) => n.startsWith('@flux-metrics/'))) {
+    assert.ok(
+      packed.some((p) => p.name === name),
+      `README installs ${name}, which is not a package here`,
+    );
+  }
+  assert.ok(
+    named.every((n) => n.startsWith('@flux-metrics/') || n in USER_DEPENDENCIES),
+    `README installs ${named.join(' ')}`,
+  );
+  const ours = packed.map((p) => join(tarballs, p.filename));
   const theirs = Object.entries(USER_DEPENDENCIES).map(([name, version]) => `${name}@${version}`);
   await npm(['install', '--no-audit', '--no-fund', ...ours, ...theirs], app);
 
