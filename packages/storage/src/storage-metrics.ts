@@ -76,7 +76,8 @@ export class StorageMetrics {
     this.#snapshots = instruments.get('snapshots_total').bind(labels);
     this.#retentionDeletions = instruments.get('recording_retention_deletions_total').bind(labels);
     const paths = options.diskPaths ?? [];
-    this.#stopDiskWatch = paths.length > 0 ? watchDiskPaths(paths, options.registry ?? options.meterProvider) : () => {};
+    this.#stopDiskWatch =
+      paths.length > 0 ? watchDiskPaths(paths, options.registry ?? options.meterProvider) : () => {};
   }
 
   /** Runs a whole-file operation (open, sync, close, stat, unlink), timing it and counting its errno. */
