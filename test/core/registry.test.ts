@@ -7,31 +7,12 @@ import { defineMetric, FluxRegistry, type MetricName } from '@flux-metrics/core'
 import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
 import { PrometheusBridge } from '@flux-metrics/prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CARTS, CHECKOUT, ORDERS } from './fixtures/shop-metrics.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-
-const ORDERS = defineMetric({
-  name: 'shop_orders_total',
-  kind: 'counter',
-  unit: '{order}',
-  help: 'Orders placed.',
-  labels: { outcome: { kind: 'enum', values: ['ok', 'failed'], fallback: 'failed' } },
-});
-const CHECKOUT = defineMetric({
-  name: 'shop_checkout_duration_seconds',
-  kind: 'histogram',
-  unit: 's',
-  help: 'Checkout time.',
-  labels: {},
-  buckets: [0.1, 0.5, 1],
-});
-const CARTS = defineMetric({
-  name: 'shop_open_carts',
-  kind: 'observableGauge',
-  unit: '{cart}',
-  help: 'Open carts by store.',
-  labels: { store: { kind: 'stream' } },
-});
 
 /** A registry of its own, with a bridge and provider wired the way register() wires the default one. */
 function wired(registry: FluxRegistry) {
@@ -97,6 +78,33 @@ describe('FluxRegistry', () => {
       () => defineMetric({ name: 'x_seconds', kind: 'histogram', unit: 's', help: '', labels: {} }),
       /needs explicit buckets/,
     );
+  });
+
+  it("generates the reference of an app's own entries with the catalog's generator", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'flux-reference-'));
+    try {
+      const out = path.join(dir, 'shop.md');
+      const run = (...args: string[]) =>
+        promisify(execFile)(process.execPath, ['scripts/gen-metrics-doc.ts', ...args], { cwd: repo });
+      await run('--entries', 'test/core/fixtures/shop-metrics.ts', '--out', out, '--title', 'Shop metrics');
+      const text = await readFile(out, 'utf8');
+      assert.match(text, /^# Shop metrics$/m);
+      assert.match(text, /^### `shop_checkout_duration_seconds`$/m);
+      assert.match(text, /^\| buckets \| 0\.1, 0\.5, 1 \|$/m);
+      assert.match(text, /^- `outcome`: one of `ok`, `failed`; else `failed`$/m);
+      assert.match(text, /^\| recorded by \| the application \|$/m);
+      await run(
+        '--entries',
+        'test/core/fixtures/shop-metrics.ts',
+        '--out',
+        out,
+        '--title',
+        'Shop metrics',
+        '--check',
+      );
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 
   it('says once, on the console, that a measurement recorded before any provider is dropped', (t) => {

@@ -12,6 +12,7 @@ export { FluxRegistry, METER_NAME, METER_VERSION } from './instruments/registry.
 export type { InstrumentFor, InstrumentOf, RegistryOptions } from './instruments/registry.js';
 export { defaultRegistry, fluxInstruments } from './instruments/factory.js';
 export { defineMetric } from './catalog/define.js';
+export { metricBlock, metricReference } from './catalog/reference.js';
 
 // Instruments: guarded sync instruments and observed cells for hot paths.
 export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
