@@ -42,7 +42,7 @@ export interface RegisterOptions {
 
 /** What register() set up. */
 export interface Registration {
-  /** The global MeterProvider, or undefined when OTEL_SDK_DISABLED=true or no exporter is configured. */
+  /** flux's MeterProvider (the global one unless the app set its own first), or undefined when OTEL_SDK_DISABLED=true or no exporter is configured. */
   readonly meterProvider: MeterProvider | undefined;
   /** The Prometheus bridge when the prometheus exporter is on (mount it with `handle`/`middleware`). */
   readonly prometheus: PrometheusBridge | undefined;
