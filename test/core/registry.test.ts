@@ -118,14 +118,27 @@ describe('FluxRegistry', () => {
 });
 
 /** Runs an ES module in a fresh process (globals untouched by this test process); returns its stderr. */
-async function stderrOf(source: string): Promise<string> {
-  const { stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', source], {
-    cwd: repo,
-  });
-  return stderr;
+async function run(source: string): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['--input-type=module', '-e', source], { cwd: repo });
 }
+const stderrOf = async (source: string) => (await run(source)).stderr;
 
-describe('data that would be lost is reported', () => {
+describe('data that would be lost is exported, or reported', () => {
+  it('helpers bound to the no-op provider before register() record into the registered one', async () => {
+    const { stdout, stderr } = await run(`
+      import { metrics } from '@opentelemetry/api';
+      import { fluxInstruments } from '@flux-metrics/core';
+      import { register } from '@flux-metrics/node';
+      const errors = fluxInstruments(metrics.getMeterProvider()).get('errors_total');
+      const flux = register({ prometheus: { listen: false }, flushOnExit: false, systemMetrics: false });
+      errors.record(2, { type: 'timeout', component: 'rtsp' });
+      console.log((await flux.prometheus.scrape()).text);
+      await flux.shutdown();
+    `);
+    assert.match(stdout, /^errors_total\{type="timeout",component="rtsp",[^}]*\} 2$/m);
+    assert.equal(stderr, '', 'nothing was lost, so nothing is reported');
+  });
+
   it('a second copy of core in the process warns', async () => {
     const stderr = await stderrOf(`
       await import('@flux-metrics/core');

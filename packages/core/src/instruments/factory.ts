@@ -1,7 +1,7 @@
-import type { MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, metrics, type MeterProvider } from '@opentelemetry/api';
 import { labelLimits } from '../labels/guard.js';
 import { seriesRetention } from './observed-family.js';
-import { FluxRegistry } from './registry.js';
+import { FluxRegistry, METER_NAME, METER_VERSION } from './registry.js';
 import { warnLoudly } from './warn.js';
 
 /** Set on globalThis by the first copy of core loaded, so a second copy can say it would lose data. */
@@ -31,13 +31,17 @@ const perProvider = new WeakMap<MeterProvider, FluxRegistry>();
 
 /**
  * The registry a helper records into: the one given, else the default registry. A MeterProvider selects
- * the default registry when it is attached to it, else a registry of its own bound to that provider
- * (sharing the process-wide label bounds and retention), which exporters reach by the same provider.
+ * the default registry when it is attached to it, is the global one or is the API's no-op provider (got
+ * from `metrics.getMeterProvider()` before any SDK started: the default registry follows the global
+ * provider once one is set, so nothing stays bound to a no-op meter). Any other provider gets a registry
+ * of its own (sharing the process-wide label bounds and retention), which exporters reach by that provider.
  */
 export function fluxInstruments(target?: FluxRegistry | MeterProvider): FluxRegistry {
   if (target === undefined) return defaultRegistry;
   if (target instanceof FluxRegistry) return target;
-  if (target === defaultRegistry.meterProvider) return defaultRegistry;
+  if (target === defaultRegistry.meterProvider || target === metrics.getMeterProvider())
+    return defaultRegistry;
+  if (target.getMeter(METER_NAME, METER_VERSION) === createNoopMeter()) return defaultRegistry;
   let registry = perProvider.get(target);
   if (!registry) {
     registry = new FluxRegistry({ meterProvider: target, labelLimits, retention: seriesRetention });
