@@ -168,7 +168,8 @@ export class FluxRegistry {
 
   /** The meter to record into now: attached, else (default registry) the global one once it is set. */
   #currentMeter(): Meter | undefined {
-    if (this.#meter || !this.#followGlobal) return this.#meter ?? this.#unattached();
+    if (this.#meter) return this.#meter;
+    if (!this.#followGlobal) return this.#unattached();
     const provider = metrics.getMeterProvider();
     const meter = provider.getMeter(METER_NAME, METER_VERSION);
     if (meter === createNoopMeter()) return this.#unattached();
@@ -198,7 +199,7 @@ export class FluxRegistry {
   #sync(def: MetricDefinition, create: (meter: Meter) => Write): GuardedInstrument<string> {
     let bound: { meter: Meter; write: Write } | undefined;
     const write: Write = (value, attributes) => {
-      const meter = this.#meter ?? this.#currentMeter();
+      const meter = this.#currentMeter();
       if (meter === undefined) return;
       if (bound?.meter !== meter) bound = { meter, write: create(meter) };
       bound.write(value, attributes);
