@@ -7,17 +7,23 @@ export * from './catalog/label-values.js';
 export { LATENCY_OBJECTIVES, RATIO_OBJECTIVES } from './catalog/slo.js';
 export type { LatencyObjective } from './catalog/slo.js';
 
-// Instruments: the typed factory, guarded sync instruments and observed cells for hot paths.
-export { FluxInstruments, fluxInstruments, METER_NAME, METER_VERSION } from './instruments/factory.js';
-export type { InstrumentFor } from './instruments/factory.js';
+// Registry: definitions, instruments, cells, label bounds and retention in one object.
+export { FluxRegistry, METER_NAME, METER_VERSION } from './instruments/registry.js';
+export type { InstrumentFor, InstrumentOf, RegistryOptions } from './instruments/registry.js';
+export { defaultRegistry, fluxInstruments } from './instruments/factory.js';
+export { defineMetric } from './catalog/define.js';
+export { metricBlock, metricReference } from './catalog/reference.js';
+
+// Instruments: guarded sync instruments and observed cells for hot paths.
 export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
 export type { LabelValues } from './instruments/guarded.js';
 export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
-export type { ObservedPoint, Producer } from './instruments/observed-family.js';
+export type { ObservedPoint, Producer, RetentionSettings } from './instruments/observed-family.js';
 export { ObservedReader, PerReader } from './instruments/observed-reader.js';
 
 // Label guards.
 export { labelLimits, createLabelGuard } from './labels/guard.js';
+export type { LabelLimits } from './labels/guard.js';
 export { BoundedValueSet, OVERFLOW_VALUE } from './labels/bounded-set.js';
 export { sanitizeLabelValue, MAX_LABEL_LENGTH } from './labels/sanitize.js';
 export { RouteTable } from './labels/route.js';

@@ -1,5 +1,6 @@
 import { ValueType, type MeterProvider } from '@opentelemetry/api';
 import {
+  FluxRegistry,
   fluxInstruments,
   METER_NAME,
   METER_VERSION,
@@ -56,17 +57,23 @@ function toMetricData(
  * `new PrometheusExporter({ metricProducers: [observedSeriesProducer(get)] })`,
  * `new PeriodicExportingMetricReader({ exporter, metricProducers: [observedSeriesProducer(get)] })`;
  * each then sees CPU ratios since its own previous collection and the final value of every released counter.
- * The provider is resolved lazily, because readers are built before their MeterProvider.
+ * `source` is the registry to publish (register() and fluxSdkConfig() pass the default one), or a function
+ * giving a MeterProvider whose registry is published, resolved lazily because readers are built before
+ * their MeterProvider.
  */
-export function observedSeriesProducer(getProvider: () => MeterProvider | undefined): MetricProducer {
-  let reader: { provider: MeterProvider; reader: ObservedReader } | undefined;
+export function observedSeriesProducer(
+  source: FluxRegistry | (() => MeterProvider | undefined),
+): MetricProducer {
+  const registryOf = source instanceof FluxRegistry ? () => source : () => registryOfProvider(source());
+  if (source instanceof FluxRegistry) source.published();
+  let reader: { registry: FluxRegistry; reader: ObservedReader } | undefined;
   return {
     async collect(): Promise<CollectionResult> {
-      const provider = getProvider();
+      const instruments = registryOf();
       const metrics: MetricData[] = [];
-      if (provider) {
-        const instruments = fluxInstruments(provider);
-        if (reader?.provider !== provider) reader = { provider, reader: instruments.openReader() };
+      if (instruments) {
+        if (reader?.registry !== instruments)
+          reader = { registry: instruments, reader: instruments.openReader() };
         const endTime = toHrTime(Date.now());
         for (const { family, points } of instruments.collectObserved(reader.reader)) {
           const data = toMetricData(family, points, endTime);
@@ -82,4 +89,8 @@ export function observedSeriesProducer(getProvider: () => MeterProvider | undefi
       };
     },
   };
+}
+
+function registryOfProvider(provider: MeterProvider | undefined): FluxRegistry | undefined {
+  return provider ? fluxInstruments(provider) : undefined;
 }

@@ -1,5 +1,5 @@
 import { diag, type MeterProvider } from '@opentelemetry/api';
-import { ERROR_TYPES, fluxInstruments, type ErrorType } from '@flux-metrics/core';
+import { ERROR_TYPES, fluxInstruments, type ErrorType, type FluxRegistry } from '@flux-metrics/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import { ChunkedSerializer } from './chunked-serializer.js';
@@ -14,9 +14,11 @@ export interface ExpositionOptions {
   withoutScopeInfo?: boolean;
   /** Resource attributes (matched by key) copied onto every sample. */
   withResourceConstantLabels?: RegExp;
+  /** The registry that records the scrape's self-metrics (default: the default registry). */
+  registry?: FluxRegistry;
   /**
-   * The provider whose flux-metrics meter records the self-metrics; resolved at scrape time because the
-   * reader exists before its provider. Default: the global MeterProvider.
+   * Instead of `registry`: the provider whose registry records the self-metrics, resolved at scrape time
+   * because the reader exists before its provider.
    */
   meterProvider?: () => MeterProvider | undefined;
 }
@@ -48,7 +50,7 @@ export function countSamples(text: string): number {
 export class ExpositionRenderer {
   readonly reader: PrometheusExporter;
   readonly #serializer: ChunkedSerializer;
-  readonly #meterProvider: () => MeterProvider | undefined;
+  readonly #registry: () => FluxRegistry;
   #lastSeries = 0;
   #seriesPublished = false;
 
@@ -61,7 +63,8 @@ export class ExpositionRenderer {
       withResourceConstantLabels: options.withResourceConstantLabels,
     });
     this.#serializer = new ChunkedSerializer(options);
-    this.#meterProvider = options.meterProvider ?? (() => undefined);
+    const { registry, meterProvider } = options;
+    this.#registry = registry ? () => registry : () => fluxInstruments(meterProvider?.());
   }
 
   async render(): Promise<Scrape> {
@@ -87,12 +90,12 @@ export class ExpositionRenderer {
   reportError(what: string, error: unknown): void {
     const code = (error as { code?: unknown } | null)?.code;
     const type = ERROR_TYPES.includes(code as ErrorType) ? (code as ErrorType) : 'internal';
-    fluxInstruments(this.#meterProvider()).get('errors_total').record(1, { type, component: 'metrics' });
+    this.#registry().get('errors_total').record(1, { type, component: 'metrics' });
     diag.error(`flux-metrics: Prometheus endpoint: ${what}`, error);
   }
 
   #recordSelfMetrics(seconds: number): void {
-    const instruments = fluxInstruments(this.#meterProvider());
+    const instruments = this.#registry();
     instruments.get('flux_metrics_scrape_duration_seconds').record(seconds, {});
     if (!this.#seriesPublished) {
       this.#seriesPublished = true;

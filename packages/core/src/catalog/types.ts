@@ -29,7 +29,7 @@ export type InstrumentKind =
 export type MetricUnit = 's' | 'By' | '1' | `{${string}}`;
 
 /** The package that records a metric. */
-export type RecordedBy = 'core' | 'node' | 'prometheus' | 'rtsp' | 'srt' | 'storage';
+export type RecordedBy = 'core' | 'node' | 'prometheus' | 'rtsp' | 'srt' | 'storage' | 'app';
 
 export interface MetricDefinition<
   N extends string = string,
