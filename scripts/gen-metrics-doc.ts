@@ -8,6 +8,7 @@ import {
   CATALOG_SECTIONS,
   LATENCY_OBJECTIVES,
   prometheusType,
+  workerAggregation,
   type LabelRule,
   type MetricDefinition,
 } from '@flux-metrics/core';
@@ -64,6 +65,7 @@ function metricBlock(def: MetricDefinition): string {
   if (def.buckets) lines.push(`| buckets | ${def.buckets.join(', ')} |`);
   lines.push(
     `| series limit | ${def.cardinalityLimit} |`,
+    `| across workers ([cluster](cluster.md)) | ${workerAggregation(def)} |`,
     `| recorded by | ${def.recordedBy.map((p) => `@flux-metrics/${p}`).join(', ')} |`,
     `| origin | ${def.origin} |`,
   );
