@@ -133,6 +133,9 @@ describe('node:cluster: one aggregated /metrics on the primary', () => {
     const ids = familySamples(exposition, 'app_worker_id');
     assert.equal(ids.length, WORKERS);
     for (const s of ids) assert.equal(String(s.value), s.labels.worker);
+    const unmeasured = familySamples(exposition, 'app_unmeasured_ratio');
+    assert.equal(unmeasured.length, WORKERS);
+    for (const s of unmeasured) assert.ok(Number.isNaN(s.value), `NaN arrived as ${s.value}`);
     // active_connections sums (each worker holds one).
     assert.equal(valueOf(exposition, 'active_connections', { protocol: 'rtsp' }), WORKERS);
     assert.equal(familySamples(exposition, 'active_connections').length, 1);
