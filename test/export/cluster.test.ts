@@ -210,4 +210,20 @@ describe('node:cluster: one aggregated /metrics on the primary', () => {
     await record(9, 2, 2);
     assert.equal((await scrapeJobs()).jobs, recorded);
   });
+
+  it('keeps what a gracefully leaving worker counted after the last scrape (its last snapshot)', async () => {
+    const before = workerIds((await scrapeJobs()).exposition);
+    // Recorded after that scrape, then the worker leaves: only its last snapshot carries these jobs.
+    await hit(appPort, '/leave?n=4&v=2');
+    recorded += 4;
+    await waitFor(
+      `a replacement worker (${child.output()})`,
+      async () => {
+        const ids = workerIds((await scrapeJobs()).exposition);
+        return ids.length === WORKERS && ids.some((id) => !before.includes(id)) ? true : undefined;
+      },
+      30_000,
+    );
+    assert.equal((await scrapeJobs()).jobs, recorded);
+  });
 });

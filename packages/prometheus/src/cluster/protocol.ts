@@ -7,7 +7,9 @@ export type ToWorker = { readonly fluxMetrics: 'collect'; readonly id: number };
 export type FromWorker =
   | { readonly fluxMetrics: 'ready'; readonly worker?: string }
   | { readonly fluxMetrics: 'snapshot'; readonly id: number; readonly snapshot: unknown }
-  | { readonly fluxMetrics: 'error'; readonly id: number; readonly message: string };
+  | { readonly fluxMetrics: 'error'; readonly id: number; readonly message: string }
+  /** The worker stops sharing (it is leaving): keep these counters and histograms. */
+  | { readonly fluxMetrics: 'final'; readonly snapshot: unknown };
 
 type Tagged = { readonly fluxMetrics: unknown; readonly id?: unknown };
 

@@ -39,7 +39,8 @@ const LABEL = /^[\w.:-]{1,64}$/;
  *
  * A worker that does not answer within `timeoutMillis` is served from its last answer (counters and
  * histograms only) and counted; a worker that exits leaves its last counters and histograms in the sum, so
- * the aggregate never falls back when a worker restarts. What it counted after its last answer is lost.
+ * the aggregate never falls back when a worker restarts. What it counted after its last answer is lost,
+ * unless it left with `stop()` from `shareMetrics()`, which sends a last snapshot.
  */
 export class WorkerMetrics {
   readonly #peers = new Map<object, Peer>();
@@ -172,9 +173,19 @@ export class WorkerMetrics {
       return;
     }
     const peer = this.#peers.get(key);
+    if (!peer) return;
+    if (message.fluxMetrics === 'final') {
+      try {
+        peer.last = decodeSnapshot((message as { snapshot?: unknown }).snapshot);
+      } catch (error) {
+        this.#pending.push(exportError(`worker ${peer.worker}: ${(error as Error).message}`, 'protocol'));
+      }
+      this.#retire(key);
+      return;
+    }
     const id = message.id;
-    const settle = typeof id === 'number' ? peer?.waiting.get(id) : undefined;
-    if (!peer || !settle || typeof id !== 'number') return; // late (timed out) or unasked: dropped
+    const settle = typeof id === 'number' ? peer.waiting.get(id) : undefined;
+    if (!settle || typeof id !== 'number') return; // late (timed out) or unasked: dropped
     if (message.fluxMetrics === 'snapshot') {
       try {
         peer.last = decodeSnapshot((message as { snapshot?: unknown }).snapshot);
