@@ -44,8 +44,13 @@ export function cumulativeOnly(snapshot: MetricsSnapshot, aggregationOf: Aggrega
 const earlier = (a: HrTime, b: HrTime): HrTime => (a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]) ? a : b);
 const later = (a: HrTime, b: HrTime): HrTime => (earlier(a, b) === a ? b : a);
 
+/** The identity of a label set, whatever the order of its keys (JSON text: no two sets share one). */
 function seriesKey(attributes: Attributes): string {
-  return JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let key = '';
+  for (const name of Object.keys(attributes).sort()) {
+    key += `${JSON.stringify(name)}:${JSON.stringify(attributes[name])},`;
+  }
+  return key;
 }
 
 function sameBoundaries(a: SnapshotHistogram, b: SnapshotHistogram): boolean {

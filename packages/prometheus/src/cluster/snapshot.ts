@@ -146,28 +146,39 @@ function isAttributeValue(value: unknown): value is AttributeValue {
   );
 }
 
-function attributes(value: unknown, where: string): Attributes {
+// Point-level checks name only the field: the metric and point index are added once, on failure.
+function attributes(value: unknown): Attributes {
   const out: Attributes = {};
-  for (const [key, v] of Object.entries(record(value, where))) {
-    if (!isAttributeValue(v)) fail(`${where}.${key}`);
+  for (const [key, v] of Object.entries(record(value, 'attributes'))) {
+    if (!isAttributeValue(v)) fail(`attribute ${key}`);
     out[key] = v;
   }
   return out;
 }
 
-function histogram(value: unknown, where: string): SnapshotHistogram {
-  const h = record(value, where);
-  const boundaries = list(h.boundaries, `${where}.boundaries`).map((b) => num(b, `${where}.boundaries`));
-  const counts = list(h.counts, `${where}.counts`).map((c) => count(c, `${where}.counts`));
+function histogram(value: unknown): SnapshotHistogram {
+  const h = record(value, 'histogram');
+  const boundaries = list(h.boundaries, 'boundaries').map((b) => num(b, 'boundaries'));
+  const counts = list(h.counts, 'counts').map((c) => count(c, 'counts'));
   if (counts.length !== boundaries.length + 1)
-    fail(`${where}: ${counts.length} counts for ${boundaries.length} boundaries`);
+    fail(`${counts.length} counts for ${boundaries.length} boundaries`);
   return {
     boundaries,
     counts,
-    sum: num(h.sum, `${where}.sum`),
-    count: count(h.count, `${where}.count`),
-    min: h.min === undefined || h.min === null ? undefined : num(h.min, `${where}.min`),
-    max: h.max === undefined || h.max === null ? undefined : num(h.max, `${where}.max`),
+    sum: num(h.sum, 'sum'),
+    count: count(h.count, 'count'),
+    min: h.min === undefined || h.min === null ? undefined : num(h.min, 'min'),
+    max: h.max === undefined || h.max === null ? undefined : num(h.max, 'max'),
+  };
+}
+
+function point(raw: unknown, type: SnapshotMetric['type']): SnapshotPoint {
+  const p = record(raw, 'point');
+  return {
+    attributes: attributes(p.attributes),
+    startTime: hrTime(p.startTime, 'startTime'),
+    endTime: hrTime(p.endTime, 'endTime'),
+    value: type === 'histogram' ? histogram(p.value) : num(p.value, 'value'),
   };
 }
 
@@ -178,6 +189,13 @@ function metric(value: unknown, where: string): SnapshotMetric {
   if (type !== 'sum' && type !== 'gauge' && type !== 'histogram') fail(`${name}: type`);
   const valueType = m.valueType;
   if (valueType !== 0 && valueType !== 1) fail(`${name}: valueType`);
+  const raw = list(m.points, `${name}: points`);
+  const points: SnapshotPoint[] = [];
+  try {
+    for (const p of raw) points.push(point(p, type));
+  } catch (error) {
+    fail(`${name}[${points.length}]: ${(error as Error).message.replace(/^.*snapshot: /, '')}`);
+  }
   return {
     name,
     description: str(m.description, `${name}: description`),
@@ -185,16 +203,7 @@ function metric(value: unknown, where: string): SnapshotMetric {
     valueType: valueType as ValueType,
     type,
     monotonic: m.monotonic === true,
-    points: list(m.points, `${name}: points`).map((raw, i) => {
-      const p = record(raw, `${name}[${i}]`);
-      return {
-        attributes: attributes(p.attributes, `${name}[${i}].attributes`),
-        startTime: hrTime(p.startTime, `${name}[${i}].startTime`),
-        endTime: hrTime(p.endTime, `${name}[${i}].endTime`),
-        value:
-          type === 'histogram' ? histogram(p.value, `${name}[${i}]`) : num(p.value, `${name}[${i}].value`),
-      };
-    }),
+    points,
   };
 }
 
