@@ -2,7 +2,10 @@
  * The messages between the primary (or main thread) and its workers. They share the cluster IPC channel with
  * the application's own messages, so every one carries the `fluxMetrics` key and anything else is ignored.
  */
-export type ToWorker = { readonly fluxMetrics: 'collect'; readonly id: number };
+export type ToWorker =
+  | { readonly fluxMetrics: 'collect'; readonly id: number }
+  /** Asks a worker that shares to say ready again (the primary started following after it said so). */
+  | { readonly fluxMetrics: 'hello' };
 
 export type FromWorker =
   | { readonly fluxMetrics: 'ready'; readonly worker?: string }

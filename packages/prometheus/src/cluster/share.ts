@@ -27,7 +27,10 @@ export function shareMetrics(source: MetricSource, port?: MessagePort): () => Pr
       diag.warn('flux-metrics: collection for the primary reported an error', error);
     return encodeSnapshot(resourceMetrics);
   };
+  const ready = (): Promise<void> =>
+    send({ fluxMetrics: 'ready', ...(port ? { worker: String(threadId) } : {}) });
   const onMessage = (message: unknown): void => {
+    if (isTagged(message) && message.fluxMetrics === 'hello') void ready();
     if (!isTagged(message) || message.fluxMetrics !== 'collect' || typeof message.id !== 'number') return;
     const id = message.id;
     snapshot().then(
@@ -48,7 +51,7 @@ export function shareMetrics(source: MetricSource, port?: MessagePort): () => Pr
   } else {
     process.on('message', onMessage);
   }
-  void send({ fluxMetrics: 'ready', ...(port ? { worker: String(threadId) } : {}) });
+  void ready();
   let stopped: Promise<void> | undefined;
   return () =>
     (stopped ??= snapshot()

@@ -90,6 +90,10 @@ export class WorkerMetrics {
     const onExit = (worker: ClusterWorker): void => this.#retire(worker);
     cluster.on('message', onMessage);
     cluster.on('exit', onExit);
+    // Workers forked earlier may have said ready before anyone listened.
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      worker?.send({ fluxMetrics: 'hello' } satisfies ToWorker, () => {});
+    }
     return () => {
       cluster.off('message', onMessage);
       cluster.off('exit', onExit);
