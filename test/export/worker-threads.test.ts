@@ -56,7 +56,7 @@ describe('worker_threads: metrics recorded in threads reach the main thread’s 
 });
 
 describe('WorkerMetrics: a worker that misbehaves never breaks the scrape', () => {
-  it('serves the main thread’s metrics when a worker sends garbage or does not answer, and counts both', async () => {
+  it('serves the main thread’s metrics when a worker sends garbage, a conflicting type or nothing, and counts each', async () => {
     const workers = new WorkerMetrics({ timeoutMillis: 300 });
     const { bridge, provider } = bridgeWithProvider({ workers });
     try {
@@ -71,15 +71,24 @@ describe('WorkerMetrics: a worker that misbehaves never breaks the scrape', () =
         garbage.postMessage({ fluxMetrics: 'snapshot', id: -1, snapshot: null });
       });
       garbage.postMessage({ fluxMetrics: 'ready' });
-      await waitFor('both ready', async () => (workers.size === 2 ? true : undefined), 5_000);
+      // A well-formed answer whose metric has another type than the main thread's: left out, counted.
+      const conflicting = workers.threadPort();
+      conflicting.on('message', (m: { id: number }) => {
+        const point = { attributes: {}, startTime: [0, 0], endTime: [1, 0], value: 'NaN' };
+        const metric = { name: 'main_jobs_total', description: '', unit: '', valueType: 1, type: 'gauge' };
+        const scope = { name: 'app', metrics: [{ ...metric, monotonic: false, points: [point] }] };
+        conflicting.postMessage({ fluxMetrics: 'snapshot', id: m.id, snapshot: { scopes: [scope] } });
+      });
+      conflicting.postMessage({ fluxMetrics: 'ready' });
+      await waitFor('all ready', async () => (workers.size === 3 ? true : undefined), 5_000);
 
       await bridge.scrape();
       const exposition = parseExposition((await bridge.scrape()).text);
       assert.equal(valueOf(exposition, 'main_jobs_total'), 3);
       assert.equal(valueOf(exposition, 'errors_total', { component: 'metrics', type: 'timeout' }), 1);
-      assert.equal(valueOf(exposition, 'errors_total', { component: 'metrics', type: 'protocol' }), 1);
-      silent.close();
-      garbage.close();
+      assert.equal(valueOf(exposition, 'errors_total', { component: 'metrics', type: 'protocol' }), 2);
+      assert.equal(exposition.types.get('main_jobs_total'), 'counter');
+      for (const port of [silent, garbage, conflicting]) port.close();
     } finally {
       await provider.shutdown();
     }
