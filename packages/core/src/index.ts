@@ -1,8 +1,15 @@
 // Catalog: the single source of truth for names, units, labels and buckets.
 export { CATALOG, CATALOG_SECTIONS, findMetric, getMetric } from './catalog/index.js';
 export type { CatalogEntry, LabelsOf, MetricName, MetricOf } from './catalog/index.js';
-export type { InstrumentKind, LabelRule, MetricDefinition, MetricUnit, RecordedBy } from './catalog/types.js';
-export { prometheusType } from './catalog/types.js';
+export type {
+  InstrumentKind,
+  LabelRule,
+  MetricDefinition,
+  MetricUnit,
+  RecordedBy,
+  WorkerAggregation,
+} from './catalog/types.js';
+export { prometheusType, workerAggregation } from './catalog/types.js';
 export * from './catalog/label-values.js';
 export { LATENCY_OBJECTIVES, RATIO_OBJECTIVES } from './catalog/slo.js';
 export type { LatencyObjective } from './catalog/slo.js';

@@ -3,6 +3,7 @@ import { ERROR_TYPES, fluxInstruments, type ErrorType, type FluxRegistry } from 
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer } from '@opentelemetry/sdk-metrics';
 import { ChunkedSerializer } from './chunked-serializer.js';
+import type { WorkerMetrics } from './cluster/worker-metrics.js';
 
 /** What goes into the exposition text; the defaults match the OTel Prometheus exporter. */
 export interface ExpositionOptions {
@@ -21,6 +22,8 @@ export interface ExpositionOptions {
    * because the reader exists before its provider.
    */
   meterProvider?: () => MeterProvider | undefined;
+  /** node:cluster / worker_threads: serve this process's metrics merged with its workers' (docs/cluster.md). */
+  workers?: Pick<WorkerMetrics, 'merge'>;
 }
 
 /** One rendered scrape: the text, its sample count and how long it took. */
@@ -51,6 +54,7 @@ export class ExpositionRenderer {
   readonly reader: PrometheusExporter;
   readonly #serializer: ChunkedSerializer;
   readonly #registry: () => FluxRegistry;
+  readonly #workers: ExpositionOptions['workers'];
   #lastSeries = 0;
   #seriesPublished = false;
 
@@ -65,15 +69,23 @@ export class ExpositionRenderer {
     this.#serializer = new ChunkedSerializer(options);
     const { registry, meterProvider } = options;
     this.#registry = registry ? () => registry : () => fluxInstruments(meterProvider?.());
+    this.#workers = options.workers;
   }
 
   async render(): Promise<Scrape> {
     const started = performance.now();
-    const { resourceMetrics, errors } = await this.reader.collect().catch((error: unknown) => {
+    const own = await this.reader.collect().catch((error: unknown) => {
       this.reportError('a scrape failed', error);
       throw error;
     });
-    // A failed callback or producer: the rest is still worth serving, the failure is counted.
+    // A failed callback or producer (or a worker that did not answer): the rest is still worth serving,
+    // the failure is counted.
+    const { resourceMetrics, errors } = this.#workers
+      ? await this.#workers.merge(own.resourceMetrics).then((merged) => ({
+          resourceMetrics: merged.resourceMetrics,
+          errors: [...own.errors, ...merged.errors],
+        }))
+      : own;
     for (const error of errors) this.reportError('collection reported an error', error);
     const text = await this.#serializer.serialize(resourceMetrics);
     const seconds = (performance.now() - started) / 1000;

@@ -1,4 +1,4 @@
-import { prometheusType, type LabelRule, type MetricDefinition } from './types.js';
+import { prometheusType, workerAggregation, type LabelRule, type MetricDefinition } from './types.js';
 
 const recorder = (by: string) => (by === 'app' ? 'the application' : `@flux-metrics/${by}`);
 
@@ -43,6 +43,7 @@ export function metricBlock(def: MetricDefinition): string {
   if (def.buckets) lines.push(`| buckets | ${def.buckets.join(', ')} |`);
   lines.push(
     `| series limit | ${def.cardinalityLimit} |`,
+    `| across workers ([cluster](cluster.md)) | ${workerAggregation(def)} |`,
     `| recorded by | ${def.recordedBy.map(recorder).join(', ')} |`,
     `| origin | ${def.origin} |`,
   );
