@@ -1,8 +1,8 @@
-import { OTLPMetricExporter as GrpcExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { AggregationTemporality, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { OtlpProtocol } from './env.js';
+import { createGrpcMetricExporter } from './grpc-exporter.js';
 
 export interface OtlpOptions {
   /** grpc | http/protobuf | http/json (default: OTEL_EXPORTER_OTLP_[METRICS_]PROTOCOL, else http/protobuf). */
@@ -37,7 +37,7 @@ export function createOtlpExporter(protocol: OtlpProtocol, options: OtlpOptions)
   };
   switch (protocol) {
     case 'grpc':
-      return new GrpcExporter(config);
+      return createGrpcMetricExporter(config);
     case 'http/json':
       return new JsonExporter(config);
     case 'http/protobuf':
