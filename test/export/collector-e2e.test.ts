@@ -242,6 +242,7 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
       );
 
       collector = await startTheCollector();
+      const restartedAt = Date.now();
       // register()'s gRPC exporter caps grpc-js's reconnect backoff at 5 s (grpc-exporter.ts), so the gRPC app
       // is back within seconds of the restart, like the HTTP one. grpc-js's default (×1.6 per failed attempt up
       // to 120 s) could leave it half a minute or more without a connection attempt.
@@ -252,6 +253,8 @@ describe('export paths end to end: direct scrape, OTLP -> Collector -> Prometheu
           return v !== undefined && v > grpcBefore ? v : undefined;
         },
         30_000,
+      ).then(() =>
+        t.diagnostic(`gRPC app back ${(Date.now() - restartedAt) / 1000} s after the Collector restart`),
       );
       grpcBack.catch(() => {}); // awaited below; a failure before that must not count as unhandled
       const after = await waitFor(
