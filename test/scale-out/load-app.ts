@@ -2,7 +2,9 @@
  * A lightweight media-server stand-in for the scale-out topology: no media, but the real helpers (register()
  * pushing OTLP, the SRT helper's per-stream statistics, the storage helper's write counters) fed with
  * synthetic readings once a second. `FLUX_SCALE_STREAMS` SRT streams per process set its series count;
- * OTEL_* variables (endpoint, interval, service.instance.id) come from the parent.
+ * OTEL_* variables (endpoint, interval, service.instance.id) come from the parent. With
+ * `FLUX_SCALE_TIMED_PUSH_MS` the app pushes by itself at that period (forceFlush) and prints each push's
+ * duration as `push_ms <n>`, for the bench's push latency (give it a long OTEL_METRIC_EXPORT_INTERVAL).
  */
 import { register } from '@flux-metrics/node';
 import { createSrtMetrics } from '@flux-metrics/srt';
@@ -42,3 +44,14 @@ setInterval(() => {
   }
   for (let w = 0; w < 10; w++) storage.writes.done(1316 * 7, storage.writes.start());
 }, 1000);
+
+const timedPush = Number(process.env.FLUX_SCALE_TIMED_PUSH_MS ?? '0');
+if (timedPush > 0) {
+  setInterval(() => {
+    const start = performance.now();
+    registration.forceFlush().then(
+      () => console.log(`push_ms ${(performance.now() - start).toFixed(1)}`),
+      (err: unknown) => console.log(`push_failed ${String(err)}`),
+    );
+  }, timedPush);
+}

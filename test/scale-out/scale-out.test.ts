@@ -30,8 +30,6 @@ const now = () => Math.floor(Date.now() / 1000);
 
 test('scale-out: apps → agents → gateways → Thanos, dashboards and rules answered, faults survived', async (t) => {
   const topo = await startScaleTopology({
-    apps: APPS,
-    streamsPerApp: STREAMS,
     pushIntervalMs: PUSH_MS,
     demo: true,
     gatewayMemoryLimitMib: GATEWAY_LIMIT_MIB,
@@ -40,6 +38,7 @@ test('scale-out: apps → agents → gateways → Thanos, dashboards and rules a
     Object.fromEntries([...topo.gateways, ...topo.agents].map((c) => [c.name, c.child.process.pid])),
   );
   try {
+    topo.startApps(APPS, STREAMS);
     const { store } = topo;
     await waitFor(
       'every load app in the store',

@@ -21,10 +21,6 @@ export interface TierCollector extends Restartable {
 }
 
 export interface ScaleTopologyOptions {
-  /** Load apps (test/scale-out/load-app.ts), spread over the agents. */
-  readonly apps: number;
-  /** SRT streams per load app (≈ 21 series each). */
-  readonly streamsPerApp: number;
   /** OTLP push period of every app, ms. */
   readonly pushIntervalMs: number;
   readonly agents?: number;
@@ -46,6 +42,11 @@ export interface ScaleTopology {
   readonly gateways: readonly TierCollector[];
   readonly agents: readonly TierCollector[];
   readonly apps: readonly Child[];
+  /**
+   * Starts `count` more load apps (test/scale-out/load-app.ts) with `streams` SRT streams each, spread over
+   * the agents; they are named load-<n> in start order. `env` overrides their environment.
+   */
+  startApps(count: number, streams: number, env?: NodeJS.ProcessEnv): Child[];
   readonly demo: Demo | undefined;
   readonly scraper: PrometheusServer;
   /** Every process that must still be running (apps, Collectors, store). */
@@ -116,30 +117,39 @@ export async function startScaleTopology(options: ScaleTopologyOptions): Promise
     }
     scraper = await startPrometheus(
       // Job names must be unique per scrape config; the job label is the mixin's collector selector.
-      [...agents, ...gateways].map((c) => ({
-        job_name: `otel-collector-${c.name}`,
-        target: `127.0.0.1:${c.telemetry}`,
-        labels: { job: 'otel-collector' },
-      })),
+      [
+        ...[...agents, ...gateways].map((c) => ({
+          job_name: `otel-collector-${c.name}`,
+          target: `127.0.0.1:${c.telemetry}`,
+          labels: { job: 'otel-collector' },
+        })),
+        ...[store.router, ...store.ingestors, store.querier, store.ruler].map((p) => ({
+          job_name: `thanos-${p.name}`,
+          target: `127.0.0.1:${p.http}`,
+          labels: { job: 'thanos', component: p.name },
+        })),
+      ],
       { binary: toolPath('prometheus'), remoteWrite: [store.writeUrl] },
     );
-    const appEnv = (i: number, agent: TierCollector): NodeJS.ProcessEnv => ({
+    const appEnv = (i: number, streams: number, agent: TierCollector): NodeJS.ProcessEnv => ({
       ...process.env,
       OTEL_METRICS_EXPORTER: 'otlp',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${agent.otlpHttp}`,
       OTEL_METRIC_EXPORT_INTERVAL: String(options.pushIntervalMs),
       OTEL_RESOURCE_ATTRIBUTES: `service.instance.id=load-${i}`,
-      FLUX_SCALE_STREAMS: String(options.streamsPerApp),
+      FLUX_SCALE_STREAMS: String(streams),
     });
-    for (let i = 0; i < options.apps; i++) {
-      apps.push(
-        startChild(process.execPath, ['test/scale-out/load-app.ts'], {
+    const startApps = (count: number, streams: number, env: NodeJS.ProcessEnv = {}) =>
+      Array.from({ length: count }, () => {
+        const i = apps.length;
+        const app = startChild(process.execPath, ['test/scale-out/load-app.ts'], {
           cwd: repo,
-          env: appEnv(i, agents[i % agents.length]!),
-        }),
-      );
-    }
+          env: { ...appEnv(i, streams, agents[i % agents.length]!), ...env },
+        });
+        apps.push(app);
+        return app;
+      });
     if (options.demo) {
       demo = await startDemo({
         durationSeconds: 3600,
@@ -160,10 +170,11 @@ export async function startScaleTopology(options: ScaleTopologyOptions): Promise
       gateways,
       agents,
       apps,
+      startApps,
       demo,
       scraper: running,
       crashed: () => [
-        ...apps.filter((a) => a.process.exitCode !== null).map((_, i) => `load-${i}`),
+        ...apps.flatMap((a, i) => (a.process.exitCode !== null ? [`load-${i}`] : [])),
         ...[...agents, ...gateways, store.router, ...store.ingestors, store.querier, store.ruler]
           .filter((p) => !p.alive())
           .map((p) => p.name),
