@@ -72,7 +72,7 @@ try {
   );
 
   const sent0 = await Promise.all(
-    topo.gateways.map((g) => collectorCounter(g.telemetry, 'otelcol_exporter_sent_metric_points_total')),
+    topo.gateways.map((g) => collectorCounter(g.telemetry, 'otelcol_exporter_sent_metric_points')),
   );
   const cpu0 = topo.gateways.map((g) => cpuSeconds(g.child.process.pid));
   const peak: Record<string, number> = {};
@@ -89,11 +89,11 @@ try {
   );
   const elapsed = (Date.now() - t0) / 1000;
   const sent = await Promise.all(
-    topo.gateways.map((g) => collectorCounter(g.telemetry, 'otelcol_exporter_sent_metric_points_total')),
+    topo.gateways.map((g) => collectorCounter(g.telemetry, 'otelcol_exporter_sent_metric_points')),
   );
   const cpu = topo.gateways.map((g) => cpuSeconds(g.child.process.pid));
   const refused = await Promise.all(
-    topo.gateways.map((g) => collectorCounter(g.telemetry, 'otelcol_receiver_refused_metric_points_total')),
+    topo.gateways.map((g) => collectorCounter(g.telemetry, 'otelcol_receiver_refused_metric_points')),
   );
 
   console.log('\ngateways (remote write to Thanos Receive)');

@@ -57,7 +57,7 @@ test('scale-out: apps → agents → gateways → Thanos, dashboards and rules a
     const accepted = async () => {
       let sum = 0;
       for (const a of topo.agents)
-        sum += await collectorCounter(a.telemetry, 'otelcol_receiver_accepted_metric_points_total');
+        sum += await collectorCounter(a.telemetry, 'otelcol_receiver_accepted_metric_points');
       return sum;
     };
     const a0 = await accepted();
