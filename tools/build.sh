@@ -52,7 +52,8 @@ case "$tool" in
     (
       cd "$work"
       GOFLAGS=-mod=mod go mod tidy >&2
-      go build -o "$bin.tmp" \
+      # Thanos's own build tags (its .promu.yml): without slicelabels, Receive and Query panic decoding labels.
+      go build -o "$bin.tmp" -tags netgo,slicelabels \
         -ldflags "-X github.com/prometheus/common/version.Version=$version" \
         github.com/thanos-io/thanos/cmd/thanos >&2
     )

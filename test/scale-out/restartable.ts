@@ -24,7 +24,15 @@ export async function startRestartable(
   const launch = async () => {
     const child = startChild(command, args, env ? { env } : {});
     try {
-      await waitFor(`${name} ready`, async () => ((await fetch(readyUrl)).ok ? true : undefined), 60_000);
+      // A child that dies while starting (a port taken, a bad flag) fails at once, not after the timeout.
+      const died = new Promise<never>((_, reject) =>
+        child.process.once('exit', (code) => reject(new Error(`${name} exited with ${code}`))),
+      );
+      died.catch(() => {}); // it also settles, unobserved, when the child is stopped later
+      await Promise.race([
+        waitFor(`${name} ready`, async () => ((await fetch(readyUrl)).ok ? true : undefined), 60_000),
+        died,
+      ]);
     } catch (err) {
       await child.stop();
       throw new Error(`${String(err)}\n${child.output()}`);

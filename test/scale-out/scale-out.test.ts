@@ -145,6 +145,10 @@ test('scale-out: apps → agents → gateways → Thanos, dashboards and rules a
       t.diagnostic(`${name}: peak RSS ${peak.toFixed(0)} MiB (memory_limiter limit ${limit} MiB)`);
       assert.ok(peak < limit, `${name} peak RSS ${peak.toFixed(0)} MiB is within its ${limit} MiB limit`);
     }
+  } catch (err) {
+    throw new Error(
+      `${String(err)}\nnot running: ${topo.crashed().join(', ') || 'none'}\n${topo.diagnose()}`,
+    );
   } finally {
     memory.stop();
     await topo.stop();

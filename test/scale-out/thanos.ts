@@ -73,12 +73,13 @@ export async function startThanos(options: ThanosOptions): Promise<ThanosStore> 
     const ingestors: ThanosProcess[] = [];
     for (let i = 1; i <= (options.ingestors ?? 2); i++) {
       const name = `ingestor-${i}`;
-      // Unused (the router writes over gRPC), but every receiver listens for remote write.
-      const ownWritePort = await freePort();
+      // Unused here (the router forwards over gRPC), but every receiver listens for both.
+      const [ownWritePort, capnpPort] = [await freePort(), await freePort()];
       const p = await startProcess(options.binary, name, (ports) => [
         'receive',
         ...common(ports),
         `--remote-write.address=127.0.0.1:${ownWritePort}`,
+        `--receive.capnproto-address=127.0.0.1:${capnpPort}`,
         `--tsdb.path=${join(dir, name)}`,
         '--tsdb.retention=1d',
         `--label=receive="${name}"`,
@@ -93,11 +94,12 @@ export async function startThanos(options: ThanosOptions): Promise<ThanosStore> 
       hashring,
       JSON.stringify([{ hashring: 'default', endpoints: ingestors.map((p) => `127.0.0.1:${p.grpc}`) }]),
     );
-    const writePort = await freePort();
+    const [writePort, routerCapnpPort] = [await freePort(), await freePort()];
     const router = await startProcess(options.binary, 'router', (ports) => [
       'receive',
       ...common(ports),
       `--remote-write.address=127.0.0.1:${writePort}`,
+      `--receive.capnproto-address=127.0.0.1:${routerCapnpPort}`,
       `--receive.hashrings-file=${hashring}`,
       '--receive.replication-factor=1',
       `--label=receive="router"`,

@@ -49,8 +49,10 @@ export interface ScaleTopology {
   startApps(count: number, streams: number, env?: NodeJS.ProcessEnv): Child[];
   readonly demo: Demo | undefined;
   readonly scraper: PrometheusServer;
-  /** Every process that must still be running (apps, Collectors, store). */
+  /** Processes that should be running and are not (apps, Collectors, store, demo). */
   crashed(): string[];
+  /** The crashed processes' last output, for failure messages. */
+  diagnose(): string;
   stop(): Promise<void>;
 }
 
@@ -165,6 +167,15 @@ export async function startScaleTopology(options: ScaleTopologyOptions): Promise
       });
     }
     const running = scraper;
+    const everyone = (): [string, Child][] => [
+      ...apps.map((a, i): [string, Child] => [`load-${i}`, a]),
+      ...[...agents, ...gateways, store.router, ...store.ingestors, store.querier, store.ruler].map(
+        (p): [string, Child] => [p.name, p.child],
+      ),
+      ...(demo ? [['demo', demo] as [string, Child]] : []),
+    ];
+    const dead = () =>
+      everyone().filter(([, c]) => c.process.exitCode !== null || c.process.signalCode !== null);
     return {
       store,
       gateways,
@@ -173,13 +184,14 @@ export async function startScaleTopology(options: ScaleTopologyOptions): Promise
       startApps,
       demo,
       scraper: running,
-      crashed: () => [
-        ...apps.flatMap((a, i) => (a.process.exitCode !== null ? [`load-${i}`] : [])),
-        ...[...agents, ...gateways, store.router, ...store.ingestors, store.querier, store.ruler]
-          .filter((p) => !p.alive())
-          .map((p) => p.name),
-        ...(demo && demo.process.exitCode !== null ? ['demo'] : []),
-      ],
+      crashed: () => dead().map(([name]) => name),
+      diagnose: () =>
+        dead()
+          .map(
+            ([name, c]) =>
+              `--- ${name} (exit ${c.process.exitCode ?? c.process.signalCode}):\n${c.output().slice(-1500)}`,
+          )
+          .join('\n'),
       stop,
     };
   } catch (err) {
