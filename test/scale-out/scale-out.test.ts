@@ -23,7 +23,14 @@ const OUTAGE_SECONDS = 20;
 const PROBE = 'packets_received_total{job="media-server", instance=~"load-.*"}';
 
 /** Panel queries the push path cannot feed, and why (on top of the demo's CANNOT_FEED). */
-const PUSH_CANNOT_FEED: Record<string, string> = {};
+const PUSH_CANNOT_FEED: Record<string, string> = {
+  'flux-pipeline / Collection time P99 / A':
+    'flux_metrics_scrape_duration_seconds times scrapes of the embedded /metrics endpoint; on the push path nothing scrapes the apps',
+  'flux-pipeline / Samples per scrape / A':
+    'flux_metrics_series counts the samples of the last scrape of the embedded endpoint; no scrape on the push path',
+  'flux-pipeline / Scrape duration (Prometheus) / A':
+    "scrape_duration_seconds is written by a Prometheus scraping the app; pushed apps have none (deploy.md: 'Liveness')",
+};
 
 const key = (uid: string, q: PanelQuery) => `${uid} / ${q.panel} / ${q.refId}`;
 const now = () => Math.floor(Date.now() / 1000);
