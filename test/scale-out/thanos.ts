@@ -82,6 +82,8 @@ export async function startThanos(options: ThanosOptions): Promise<ThanosStore> 
         `--receive.capnproto-address=127.0.0.1:${capnpPort}`,
         `--tsdb.path=${join(dir, name)}`,
         '--tsdb.retention=1d',
+        // Retried writes arrive after newer ones (several writers per gateway); accept them instead of 409.
+        '--tsdb.out-of-order.time-window=10m',
         `--label=receive="${name}"`,
         // Ingestor only: it stores what the router hands it over gRPC.
         `--receive.local-endpoint=127.0.0.1:${ports.grpc}`,
