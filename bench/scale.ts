@@ -25,7 +25,10 @@ function cpuSeconds(pid: number | undefined): number {
 async function headSeries(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   // Per tenant on a Receive: prometheus_tsdb_head_series{tenant="…"} n
-  return [...text.matchAll(/^prometheus_tsdb_head_series(?:\{[^}]*\})? (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return [...text.matchAll(/^prometheus_tsdb_head_series(?:\{[^}]*\})? (\S+)$/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
 }
 
 const quantile = (values: number[], q: number) => {

@@ -3,7 +3,7 @@
 # Go module proxy and caches them in ~/.cache/flux-metrics keyed by version, so later runs are instant.
 # Usage: tools/build.sh prometheus|promtool|alertmanager|amtool|thanos   → prints the binary's path (last line).
 # First builds on a 2-core machine: promtool ≈ 6 min, prometheus +15 s, alertmanager/amtool ≈ 1 min each,
-# thanos (the scale-out store, only for `npm run test:scale`/`bench:scale`, not `npm test`) ≈ 8 min.
+# thanos (the scale-out store, only for `npm run test:scale`/`bench:scale`, not `npm test`) ≈ 4–5 min.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=/dev/null

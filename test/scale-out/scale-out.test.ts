@@ -3,7 +3,7 @@
  * route each app by service.instance.id to one of two gateways, which remote-write into Thanos Receive (a
  * router and a hashring of two ingestors); Thanos Rule evaluates the generated rules, Thanos Query answers
  * every dashboard query. Then one ingestor and one gateway are killed and restarted while the apps push.
- * Heavy (builds Thanos once, ~8 min; runs ~20 processes): `npm run test:scale`, not part of `npm test`.
+ * Heavy (builds Thanos once, ~5 min; runs ~25 processes): `npm run test:scale`, not part of `npm test`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
