@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the Prometheus-family tools that users deploy (the versions deploy/docker-compose.yml pins) from the
 # Go module proxy and caches them in ~/.cache/flux-metrics keyed by version, so later runs are instant.
-# Usage: tools/build.sh prometheus|promtool|alertmanager|amtool   → prints the binary's path (last line).
-# First builds on a 2-core machine: promtool ≈ 6 min, prometheus +15 s, alertmanager/amtool ≈ 1 min each.
+# Usage: tools/build.sh prometheus|promtool|alertmanager|amtool|thanos   → prints the binary's path (last line).
+# First builds on a 2-core machine: promtool ≈ 6 min, prometheus +15 s, alertmanager/amtool ≈ 1 min each,
+# thanos (the scale-out store, only for `npm run test:scale`/`bench:scale`, not `npm test`) ≈ 4–5 min.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=/dev/null
 source "$here/versions.env"
-tool="${1:?usage: tools/build.sh prometheus|promtool|alertmanager|amtool}"
+tool="${1:?usage: tools/build.sh prometheus|promtool|alertmanager|amtool|thanos}"
 
 export PATH="/usr/local/go/bin:$PATH"
 export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -16,6 +17,7 @@ command -v go >/dev/null || { echo "tools/build.sh: Go >= 1.26 is required" >&2;
 case "$tool" in
   prometheus | promtool) version="$PROMETHEUS_VERSION" ;;
   alertmanager | amtool) version="$ALERTMANAGER_VERSION" ;;
+  thanos) version="$THANOS_VERSION" ;;
   *) echo "tools/build.sh: unknown tool '$tool'" >&2; exit 2 ;;
 esac
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/flux-metrics"
@@ -41,6 +43,19 @@ case "$tool" in
       go build -o "$bin.tmp" \
         -ldflags "-X github.com/prometheus/common/version.Version=$version" \
         "github.com/prometheus/prometheus/cmd/$tool" >&2
+    )
+    ;;
+  thanos)
+    work="$(mktemp -d "$cache/build-XXXXXX")"
+    trap 'rm -rf "$work"' EXIT
+    cp "$here/thanos/go.mod" "$here/thanos/tools.go" "$work/"
+    (
+      cd "$work"
+      GOFLAGS=-mod=mod go mod tidy >&2
+      # Thanos's own build tags (its .promu.yml): without slicelabels, Receive and Query panic decoding labels.
+      go build -o "$bin.tmp" -tags netgo,slicelabels \
+        -ldflags "-X github.com/prometheus/common/version.Version=$version" \
+        github.com/thanos-io/thanos/cmd/thanos >&2
     )
     ;;
   alertmanager | amtool)

@@ -44,7 +44,7 @@ export interface PanelDataOptions {
  * NaN samples dropped as Grafana leaves them out.
  */
 export async function panelData(
-  prometheus: PrometheusServer,
+  prometheus: Pick<PrometheusServer, 'get'>,
   query: PanelQuery,
   options: PanelDataOptions,
 ): Promise<Series[]> {

@@ -21,6 +21,8 @@ export interface PrometheusOptions {
   readonly evaluationInterval?: string;
   /** Alertmanager base URLs (`http://127.0.0.1:9093`) to send alerts to. */
   readonly alertmanagers?: readonly string[];
+  /** Remote-write every scraped sample to these URLs as well. */
+  readonly remoteWrite?: readonly string[];
   /** More command-line flags (e.g. `--rules.alert.resend-delay=5s`). */
   readonly extraArgs?: readonly string[];
 }
@@ -79,6 +81,7 @@ export async function startPrometheus(
         return { scheme: protocol.replace(':', ''), static_configs: [{ targets: [host] }] };
       }),
     },
+    remote_write: (options.remoteWrite ?? []).map((url) => ({ url })),
     scrape_configs: jobs.map((j) => ({
       job_name: j.job_name,
       honor_labels: j.honor_labels ?? false,

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type PrometheusTool = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool';
+/** The Prometheus family, and Thanos (the scale-out store; built only by the scale suites). */
+export type PrometheusTool = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'thanos';
 
 const buildScript = fileURLToPath(new URL('../../tools/build.sh', import.meta.url));
 

@@ -21,7 +21,8 @@ if (!options) process.exit(0);
 const { host } = options;
 
 const registration = register({
-  serviceName: 'flux-demo-media-server',
+  // OTEL_SERVICE_NAME wins, as for any app: on the OTLP path it becomes the job label (docs/scaling.md).
+  serviceName: process.env.OTEL_SERVICE_NAME || 'flux-demo-media-server',
   prometheus: { host, port: options.metricsPort },
 });
 const metricsAddress = await registration.ready;
