@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { CATALOG, fluxInstruments, startSystemMetrics, type MetricName } from '@flux-metrics/core';
-import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
+import { catalogViews } from '@flux-metrics/node';
 import { PrometheusBridge } from '@flux-metrics/prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { sampleLabels } from '../test/support/sample-all.ts';
@@ -17,7 +17,6 @@ const scrapes = Number(process.argv[3] ?? 30);
 
 const ref: { provider?: MeterProvider } = {};
 const bridge = new PrometheusBridge({
-  metricProducers: [observedSeriesProducer(() => ref.provider)],
   meterProvider: () => ref.provider,
 });
 const provider = new MeterProvider({ readers: [bridge.reader], views: catalogViews() });

@@ -13,7 +13,12 @@ export type { InstrumentFor } from './instruments/factory.js';
 export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
 export type { LabelValues } from './instruments/guarded.js';
 export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
-export type { ObservedPoint, Producer } from './instruments/observed-family.js';
+export type {
+  ObservedPoint,
+  ObservedSeries,
+  Producer,
+  SeriesVisitor,
+} from './instruments/observed-family.js';
 export { ObservedReader, PerReader } from './instruments/observed-reader.js';
 
 // Label guards.

@@ -98,9 +98,9 @@ export function register(options: RegisterOptions = {}): Registration {
   let prometheus: PrometheusBridge | undefined;
   if (exporters.includes('prometheus')) {
     // listen/host/port are read below; the bridge ignores them.
+    // The bridge writes the observed families itself, straight from their cells.
     prometheus = new PrometheusBridge({
       ...options.prometheus,
-      metricProducers: producers(),
       meterProvider: () => ref.provider,
     });
     readers.push(prometheus.reader);

@@ -1,12 +1,24 @@
-import { diag, type MeterProvider } from '@opentelemetry/api';
-import { ERROR_TYPES, fluxInstruments, type ErrorType } from '@flux-metrics/core';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { diag, metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
+import {
+  ERROR_TYPES,
+  fluxInstruments,
+  METER_NAME,
+  METER_VERSION,
+  type ErrorType,
+  type ObservedReader,
+} from '@flux-metrics/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import type { MetricProducer } from '@opentelemetry/sdk-metrics';
-import { ChunkedSerializer } from './chunked-serializer.js';
+import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { ChunkedSerializer, NO_REGISTERED_METRICS } from './chunked-serializer.js';
+import { labelText, ObservedWriter } from './observed-writer.js';
 
 /** What goes into the exposition text; the defaults match the OTel Prometheus exporter. */
 export interface ExpositionOptions {
-  /** Extra MetricProducers read at every scrape (register() passes the observed-series producer). */
+  /**
+   * Extra MetricProducers read at every scrape. The flux-metrics observed families are written by the
+   * bridge itself, straight from their cells: do not add the observed-series producer here.
+   */
   metricProducers?: MetricProducer[];
   /** Drop `target_info` (default false). */
   withoutTargetInfo?: boolean;
@@ -15,8 +27,8 @@ export interface ExpositionOptions {
   /** Resource attributes (matched by key) copied onto every sample. */
   withResourceConstantLabels?: RegExp;
   /**
-   * The provider whose flux-metrics meter records the self-metrics; resolved at scrape time because the
-   * reader exists before its provider. Default: the global MeterProvider.
+   * The provider whose flux-metrics observed families are exposed and whose meter records the self-metrics;
+   * resolved at scrape time because the reader exists before its provider. Default: the global MeterProvider.
    */
   meterProvider?: () => MeterProvider | undefined;
 }
@@ -43,12 +55,20 @@ export function countSamples(text: string): number {
 
 /**
  * The MetricReader added to the MeterProvider, plus rendering of the exposition text with the scrape's own
- * self-metrics: `flux_metrics_scrape_duration_seconds` and `flux_metrics_series`.
+ * self-metrics: `flux_metrics_scrape_duration_seconds` and `flux_metrics_series`. Synchronous instruments
+ * come through the SDK and the OTel serializer; the observed families are written from their cells. The
+ * text comes in pieces with a yield to the event loop after each, so a scrape never holds the whole body
+ * nor blocks the loop for more than one piece.
  */
 export class ExpositionRenderer {
   readonly reader: PrometheusExporter;
   readonly #serializer: ChunkedSerializer;
   readonly #meterProvider: () => MeterProvider | undefined;
+  readonly #withoutScopeInfo: boolean;
+  readonly #resourceLabels: RegExp | undefined;
+  #observed: { provider: MeterProvider; reader: ObservedReader } | undefined;
+  /** The scrape in progress: scrapes run one at a time, as a collection must not interleave another. */
+  #previous: Promise<void> = Promise.resolve();
   #lastSeries = 0;
   #seriesPublished = false;
 
@@ -62,22 +82,85 @@ export class ExpositionRenderer {
     });
     this.#serializer = new ChunkedSerializer(options);
     this.#meterProvider = options.meterProvider ?? (() => undefined);
+    this.#withoutScopeInfo = options.withoutScopeInfo ?? false;
+    this.#resourceLabels = options.withResourceConstantLabels;
   }
 
+  /** Renders one whole scrape as a string (tests, benchmarks, custom transports). */
   async render(): Promise<Scrape> {
     const started = performance.now();
-    const { resourceMetrics, errors } = await this.reader.collect().catch((error: unknown) => {
-      this.reportError('a scrape failed', error);
-      throw error;
-    });
-    // A failed callback or producer: the rest is still worth serving, the failure is counted.
-    for (const error of errors) this.reportError('collection reported an error', error);
-    const text = await this.#serializer.serialize(resourceMetrics);
-    const seconds = (performance.now() - started) / 1000;
-    const series = countSamples(text);
-    this.#lastSeries = series;
-    this.#recordSelfMetrics(seconds);
-    return { text, series, seconds };
+    const parts: string[] = [];
+    let series = 0;
+    const decoder = new TextDecoder();
+    for await (const piece of this.pieces((n) => (series = n))) {
+      // A piece holds whole lines, so it decodes on its own.
+      parts.push(typeof piece === 'string' ? piece : decoder.decode(piece));
+    }
+    return { text: parts.join(''), series, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /**
+   * One scrape as pieces of text, yielding to the event loop after each; `done` gets the sample count.
+   * The collection happens before the first piece, so a failed collection rejects the first `next()`.
+   */
+  async *pieces(done?: (series: number) => void): AsyncGenerator<string | Uint8Array> {
+    const started = performance.now();
+    const previous = this.#previous;
+    let finished = () => {};
+    this.#previous = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      await previous;
+      const { resourceMetrics, errors } = await this.reader.collect().catch((error: unknown) => {
+        this.reportError('a scrape failed', error);
+        throw error;
+      });
+      // A failed callback or producer: the rest is still worth serving, the failure is counted.
+      for (const error of errors) this.reportError('collection reported an error', error);
+      let series = 0;
+      let empty = resourceMetrics.scopeMetrics.every((scope) => scope.metrics.length === 0);
+      for (const piece of this.#serializer.pieces(resourceMetrics, false)) {
+        series += countSamples(piece);
+        yield piece;
+        await yieldToEventLoop();
+      }
+      const writer = new ObservedWriter(this.#extraLabels(resourceMetrics));
+      const provider = this.#meterProvider() ?? metrics.getMeterProvider();
+      const instruments = fluxInstruments(provider);
+      if (this.#observed?.provider !== provider) {
+        this.#observed = { provider, reader: instruments.openReader() };
+      }
+      const { reader } = this.#observed;
+      for (const family of instruments.observedFamilies(reader)) {
+        const out: Uint8Array[] = [];
+        const samples = writer.write(family, reader, out);
+        series += samples;
+        empty &&= samples === 0;
+        for (const piece of out) {
+          yield piece;
+          await yieldToEventLoop();
+        }
+      }
+      if (empty) yield NO_REGISTERED_METRICS;
+      this.#lastSeries = series;
+      this.#recordSelfMetrics((performance.now() - started) / 1000);
+      done?.(series);
+    } finally {
+      finished();
+    }
+  }
+
+  /** The labels the serializer adds to every sample: scope info, then the resource's constant labels. */
+  #extraLabels(resourceMetrics: ResourceMetrics): string {
+    const extra: Attributes = this.#withoutScopeInfo
+      ? {}
+      : { 'otel.scope.name': METER_NAME, 'otel.scope.version': METER_VERSION };
+    const pattern = this.#resourceLabels;
+    if (pattern) {
+      for (const [key, value] of Object.entries(resourceMetrics.resource.attributes)) {
+        if (key.match(pattern)) extra[key] = value;
+      }
+    }
+    return labelText(extra);
   }
 
   /**

@@ -57,10 +57,19 @@ export class FluxInstruments {
 
   /** One collection of every observed family by `reader`, at collection time. */
   collectObserved(reader: ObservedReader): { family: ObservedFamily<string>; points: ObservedPoint[] }[] {
+    const read: { family: ObservedFamily<string>; points: ObservedPoint[] }[] = [];
+    for (const family of this.observedFamilies(reader)) read.push({ family, points: family.collect(reader) });
+    return read;
+  }
+
+  /**
+   * Begins a collection by `reader` and yields the observed families in reading order; read each one
+   * (`collect` or `visit`) before taking the next, as reading may create the self-metrics' families.
+   */
+  *observedFamilies(reader: ObservedReader): Generator<ObservedFamily<string>> {
     reader.begin(Date.now());
-    const read = (family: ObservedFamily<string>) => ({ family, points: family.collect(reader) });
-    const points = this.#observed.map(read);
-    return points.concat(this.#selfObserved.map(read)); // after: includes families created meanwhile
+    yield* this.#observed;
+    yield* this.#selfObserved; // after: includes families created meanwhile
   }
 
   #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
