@@ -9,8 +9,8 @@ export type { LatencyObjective } from './catalog/slo.js';
 
 // Instruments: the typed factory, guarded sync instruments and observed cells for hot paths.
 export { FluxInstruments, fluxInstruments, METER_NAME, METER_VERSION } from './instruments/factory.js';
-export type { InstrumentFor } from './instruments/factory.js';
-export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
+export type { ExportedFamily, InstrumentFor } from './instruments/factory.js';
+export { BoundInstrument, GuardedInstrument, SyncCell } from './instruments/guarded.js';
 export type { LabelValues } from './instruments/guarded.js';
 export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
 export type {

@@ -1,9 +1,10 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import {
   prometheusType,
-  type ObservedFamily,
+  type ExportedFamily,
   type ObservedReader,
   type ObservedSeries,
+  type SyncCell,
 } from '@flux-metrics/core';
 
 /*
@@ -39,23 +40,36 @@ function valueText(value: number): string {
   return `${value}`;
 }
 
-/** The exposition name of an observed family: the serializer's sanitizing plus `_total` on counters. */
-function familyName(family: ObservedFamily<string>): string {
+/** The exposition name of a family: the serializer's sanitizing plus `_total` on counters. */
+function familyName(family: ExportedFamily): string {
   let name = sanitizeName(escapeString(family.definition.name));
   if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
-  if (family.definition.kind === 'observableCounter' && !name.endsWith('_total')) name += '_total';
+  const kind = family.definition.kind;
+  if ((kind === 'counter' || kind === 'observableCounter') && !name.endsWith('_total')) name += '_total';
   return name;
 }
 
-function header(family: ObservedFamily<string>, name: string): string {
+function header(family: ExportedFamily, name: string): string {
   const { help, unit } = family.definition;
   const unitLine = unit ? `# UNIT ${name} ${escapeString(unit)}\n` : '';
   const type = prometheusType(family.definition.kind);
   return `# HELP ${name} ${escapeString(help || 'description missing')}\n${unitLine}# TYPE ${name} ${type}\n`;
 }
 
+/** The fixed text of a histogram family's lines, encoded once per family and scrape. */
+interface HistogramText {
+  readonly count: Buffer;
+  readonly sum: Buffer;
+  readonly bucket: Buffer;
+  /** `le="…"} ` per bucket, the last `le="+Inf"} `. */
+  readonly le: Buffer[];
+}
+
+/** A value is at most 24 ASCII characters (-1.2345678901234567e-308); room for it and the line end. */
+const VALUE_ROOM = 26;
+
 /**
- * Writes observed families for one set of extra labels (scope info, resource constant labels). The extra
+ * Writes exported families for one set of extra labels (scope info, resource constant labels). The extra
  * label text tags what a series keeps, so a series read by writers with different extras stays correct.
  * Samples are copied as bytes into pieces of PIECE_BYTES: no string per line, nothing for the GC to chase.
  */
@@ -69,28 +83,83 @@ export class ObservedWriter {
    * Reads one family for `reader` and appends its text to `out` in pieces of at most PIECE_BYTES; returns
    * the number of samples. A family without series writes nothing, as the producer exports no metric then.
    */
-  write(family: ObservedFamily<string>, reader: ObservedReader, out: Uint8Array[]): number {
+  write(family: ExportedFamily, reader: ObservedReader, out: Uint8Array[]): number {
     const name = familyName(family);
     const extra = this.extraLabels;
+    const histogram = family.definition.kind === 'histogram' ? histogramText(family, name) : undefined;
     let samples = 0;
     family.visit(reader, (series: ObservedSeries, value: number) => {
       let prepared = series.prepared;
       if (series.preparedFor !== extra || prepared === undefined) {
         const labels = labelText(series.attributes);
         const all = labels && extra ? `${labels},${extra}` : labels || extra;
-        prepared = series.prepared = Buffer.from(all ? `${name}{${all}} ` : `${name} `);
+        // Histograms keep the label text alone (three names share it), other families the whole prefix.
+        const text = histogram ? all : all ? `${name}{${all}} ` : `${name} `;
+        prepared = series.prepared = Buffer.from(text);
         series.preparedFor = extra;
       }
-      if (samples++ === 0) this.#text(header(family, name), out);
-      // A value is at most 24 ASCII characters (-1.2345678901234567e-308).
-      if (this.#used + prepared.length + 25 > PIECE_BYTES) this.#flush(out, prepared.length + 25);
-      this.#piece.set(prepared, this.#used);
-      this.#used += prepared.length;
-      this.#used += this.#piece.write(valueText(value), this.#used, 'latin1');
-      this.#piece[this.#used++] = 10; // \n
+      if (samples === 0) this.#text(header(family, name), out);
+      if (histogram) {
+        samples += this.#histogram(histogram, prepared, series as SyncCell, out);
+        return;
+      }
+      samples++;
+      this.#line(prepared, undefined, undefined, value, out);
     });
     this.#flush(out, 0);
     return samples;
+  }
+
+  /** `_count`, `_sum` and cumulative `_bucket` lines, in the serializer's order. */
+  #histogram(text: HistogramText, labels: Uint8Array, cell: SyncCell, out: Uint8Array[]): number {
+    this.#line(text.count, labels, undefined, cell.count, out);
+    this.#line(text.sum, labels, undefined, cell.value, out);
+    let cumulative = 0;
+    for (let i = 0; i < text.le.length; i++) {
+      cumulative += cell.counts[i]!;
+      this.#line(text.bucket, labels, text.le[i], cumulative, out);
+    }
+    return 2 + text.le.length;
+  }
+
+  /**
+   * One sample: `prefix value` when `labels` is undefined (the prefix holds name and labels), else
+   * `prefix{labels} value`, or `prefix{labels,le="…"} value` with a bucket's `le`.
+   */
+  #line(
+    prefix: Uint8Array,
+    labels: Uint8Array | undefined,
+    le: Buffer | undefined,
+    value: number,
+    out: Uint8Array[],
+  ): void {
+    const length = prefix.length + (labels ? labels.length + 3 : 0) + (le ? le.length + 1 : 0);
+    if (this.#used + length + VALUE_ROOM > PIECE_BYTES) this.#flush(out, length + VALUE_ROOM);
+    const piece = this.#piece;
+    piece.set(prefix, this.#used);
+    this.#used += prefix.length;
+    if (labels) {
+      if (le) {
+        piece[this.#used++] = 123; // {
+        if (labels.length > 0) {
+          piece.set(labels, this.#used);
+          this.#used += labels.length;
+          piece[this.#used++] = 44; // ,
+        }
+        piece.set(le, this.#used);
+        this.#used += le.length;
+      } else if (labels.length > 0) {
+        piece[this.#used++] = 123; // {
+        piece.set(labels, this.#used);
+        this.#used += labels.length;
+        piece[this.#used++] = 125; // }
+        piece[this.#used++] = 32; // space
+      } else {
+        piece[this.#used++] = 32;
+      }
+    }
+    this.#used += piece.write(valueText(value), this.#used, 'latin1');
+    piece[this.#used++] = 10; // \n
   }
 
   #text(text: string, out: Uint8Array[]): void {
@@ -106,4 +175,15 @@ export class ObservedWriter {
     this.#piece = Buffer.allocUnsafe(Math.max(PIECE_BYTES, room));
     this.#used = 0;
   }
+}
+
+function histogramText(family: ExportedFamily, name: string): HistogramText {
+  const boundaries = family.definition.buckets ?? [];
+  const le = [...boundaries.map((b) => (b === Infinity ? '+Inf' : String(b))), '+Inf'];
+  return {
+    count: Buffer.from(`${name}_count`),
+    sum: Buffer.from(`${name}_sum`),
+    bucket: Buffer.from(`${name}_bucket`),
+    le: le.map((bound) => Buffer.from(`le="${bound}"} `)),
+  };
 }

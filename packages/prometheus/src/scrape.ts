@@ -130,7 +130,7 @@ export class ExpositionRenderer {
         this.#observed = { provider, reader: instruments.openReader() };
       }
       const { reader } = this.#observed;
-      for (const family of instruments.observedFamilies(reader)) {
+      for (const family of instruments.exportedFamilies(reader)) {
         const out: Uint8Array[] = [];
         const samples = writer.write(family, reader, out);
         series += samples;

@@ -2,8 +2,8 @@ import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
 import { CATALOG, getMetric, type LabelsOf, type MetricName, type MetricOf } from '../catalog/index.js';
 import type { InstrumentKind, MetricDefinition } from '../catalog/types.js';
 import { createLabelGuard } from '../labels/guard.js';
-import { GuardedInstrument, type Write } from './guarded.js';
-import { ObservedFamily, type ObservedPoint } from './observed-family.js';
+import { GuardedInstrument } from './guarded.js';
+import { ObservedFamily } from './observed-family.js';
 import { ObservedReaders, type ObservedReader } from './observed-reader.js';
 import { SELF_REPORTED, SelfReport, type SelfReported } from './self-report.js';
 
@@ -18,18 +18,19 @@ export type InstrumentFor<N extends MetricName> = MetricOf<N>['kind'] extends Ob
   ? ObservedFamily<LabelsOf<N>>
   : GuardedInstrument<LabelsOf<N>>;
 
+/** A family of series flux-metrics exports itself: an observed family or a synchronous instrument's cells. */
+export type ExportedFamily = ObservedFamily<string> | GuardedInstrument<string>;
+
 /** Every catalog instrument of one Meter, created on first use with the catalog's unit, help and buckets. */
 export class FluxInstruments {
-  readonly #meter: Meter;
   readonly #report: SelfReport;
   readonly #created = new Map<string, GuardedInstrument<string> | ObservedFamily<string>>();
-  readonly #observed: ObservedFamily<string>[] = [];
+  readonly #observed: ExportedFamily[] = [];
   /** The self-metrics' families, read after the others: reading those counts the invalid values they hold. */
-  readonly #selfObserved: ObservedFamily<string>[] = [];
+  readonly #selfObserved: ExportedFamily[] = [];
   readonly #readers = new ObservedReaders();
 
-  constructor(meter: Meter) {
-    this.#meter = meter;
+  constructor() {
     this.#report = new SelfReport((name: SelfReported) => this.get(name) as ObservedFamily<string>);
   }
 
@@ -55,58 +56,25 @@ export class FluxInstruments {
     return this.#readers.open();
   }
 
-  /** One collection of every observed family by `reader`, at collection time. */
-  collectObserved(reader: ObservedReader): { family: ObservedFamily<string>; points: ObservedPoint[] }[] {
-    const read: { family: ObservedFamily<string>; points: ObservedPoint[] }[] = [];
-    for (const family of this.observedFamilies(reader)) read.push({ family, points: family.collect(reader) });
-    return read;
-  }
-
   /**
-   * Begins a collection by `reader` and yields the observed families in reading order; read each one
-   * (`collect` or `visit`) before taking the next, as reading may create the self-metrics' families.
+   * Begins a collection by `reader` and yields every family flux-metrics exports, in reading order; read
+   * each one (`visit`) before taking the next, as reading may create the self-metrics' families.
    */
-  *observedFamilies(reader: ObservedReader): Generator<ObservedFamily<string>> {
+  *exportedFamilies(reader: ObservedReader): Generator<ExportedFamily> {
     reader.begin(Date.now());
     yield* this.#observed;
     yield* this.#selfObserved; // after: includes families created meanwhile
   }
 
   #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
-    const meter = this.#meter;
     const guard = createLabelGuard(def, (metric, label) => this.#report.overflow(metric, label));
-    const options = { unit: def.unit, description: def.help };
     const monotonic = isMonotonic(def.kind);
-    const sync = (write: Write) => new GuardedInstrument(def.name, write, guard, monotonic, this.#report);
-    const observed = () => {
-      const family = new ObservedFamily(def, guard, monotonic, this.#report, this.#readers);
-      const self = (SELF_REPORTED as readonly string[]).includes(def.name);
-      (self ? this.#selfObserved : this.#observed).push(family);
-      return family;
-    };
-    switch (def.kind) {
-      case 'counter': {
-        const c = meter.createCounter(def.name, options);
-        return sync((v, a) => c.add(v, a));
-      }
-      case 'upDownCounter': {
-        const c = meter.createUpDownCounter(def.name, options);
-        return sync((v, a) => c.add(v, a));
-      }
-      case 'histogram': {
-        const advice = { explicitBucketBoundaries: [...(def.buckets ?? [])] };
-        const h = meter.createHistogram(def.name, { ...options, advice });
-        return sync((v, a) => h.record(v, a));
-      }
-      case 'gauge': {
-        const g = meter.createGauge(def.name, options);
-        return sync((v, a) => g.record(v, a));
-      }
-      case 'observableCounter':
-      case 'observableUpDownCounter':
-      case 'observableGauge':
-        return observed();
-    }
+    const family = def.kind.startsWith('observable')
+      ? new ObservedFamily(def, guard, monotonic, this.#report, this.#readers)
+      : new GuardedInstrument(def, guard, monotonic, this.#report);
+    const self = (SELF_REPORTED as readonly string[]).includes(def.name);
+    (self ? this.#selfObserved : this.#observed).push(family);
+    return family;
   }
 }
 
@@ -124,7 +92,7 @@ export function fluxInstruments(provider: MeterProvider = metrics.getMeterProvid
   const meter = provider.getMeter(METER_NAME, METER_VERSION);
   let instruments = perMeter.get(meter);
   if (!instruments) {
-    instruments = new FluxInstruments(meter);
+    instruments = new FluxInstruments();
     perMeter.set(meter, instruments);
   }
   return instruments;
