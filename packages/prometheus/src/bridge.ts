@@ -82,9 +82,14 @@ export class PrometheusBridge {
     return this.#renderer.reader;
   }
 
-  /** Renders one scrape without HTTP (tests, benchmarks, custom transports). */
+  /** Renders one whole scrape without HTTP (tests, custom transports). */
   scrape(): ReturnType<ExpositionRenderer['render']> {
     return this.#renderer.render();
+  }
+
+  /** One scrape in the pieces the endpoint sends, yielding to the event loop between them. */
+  pieces(): AsyncGenerator<string | Uint8Array> {
+    return this.#renderer.pieces();
   }
 
   /**
