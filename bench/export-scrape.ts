@@ -127,10 +127,19 @@ function otelTarget(): Target {
     const options = { description: def.help, unit: def.unit };
     const record =
       def.kind === 'observableCounter'
-        ? ((c) => (v: number, a: object) => c.add(v, a))(meter.createCounter(def.name, options))
+        ? (
+            (c) => (v: number, a: object) =>
+              c.add(v, a)
+          )(meter.createCounter(def.name, options))
         : def.kind === 'observableUpDownCounter'
-          ? ((c) => (v: number, a: object) => c.add(v, a))(meter.createUpDownCounter(def.name, options))
-          : ((g) => (v: number, a: object) => g.record(v, a))(meter.createGauge(def.name, options));
+          ? (
+              (c) => (v: number, a: object) =>
+                c.add(v, a)
+            )(meter.createUpDownCounter(def.name, options))
+          : (
+              (g) => (v: number, a: object) =>
+                g.record(v, a)
+            )(meter.createGauge(def.name, options));
     for (let s = 0; s < streams; s++) record(s * 1000 + 1, labelsOf(def, s));
   }
   const serializer = new PrometheusSerializer();

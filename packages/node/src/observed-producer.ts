@@ -42,8 +42,6 @@ function toMetricData(
           buckets: { boundaries, counts: [...cell.counts] },
           sum: cell.value,
           count: cell.count,
-          min: cell.min,
-          max: cell.max,
         },
       });
     });

@@ -19,8 +19,6 @@ export class SyncCell implements ObservedSeries {
   /** Histograms: count per bucket of the catalog's boundaries, the last one up to +Inf. */
   readonly counts: Float64Array;
   count = 0;
-  min = Infinity;
-  max = -Infinity;
   readonly startTime = Date.now();
   prepared: Uint8Array | undefined = undefined;
   preparedFor: unknown = undefined;
@@ -45,34 +43,41 @@ const set: Apply = (cell, value) => {
   cell.recorded = true;
 };
 
-/** The OTel explicit-bucket rule: a value lands in the first bucket whose upper bound is >= it. */
+/**
+ * The OTel explicit-bucket rule: a value lands in the first bucket whose upper bound is >= it. No min/max:
+ * the catalog's views never recorded them either.
+ */
 function observe(boundaries: readonly number[]): Apply {
+  const bounds = Float64Array.from(boundaries);
+  const n = bounds.length;
   return (cell, value) => {
     let i = 0;
-    while (i < boundaries.length && boundaries[i]! < value) i++;
+    while (i < n && bounds[i]! < value) i++;
     cell.counts[i]!++;
     cell.value += value;
     cell.count++;
-    if (value < cell.min) cell.min = value;
-    if (value > cell.max) cell.max = value;
     cell.recorded = true;
   };
 }
 
 /** A recording with its labels checked once: a field update on its cell, a few nanoseconds. */
 export class BoundInstrument {
+  readonly #monotonic: boolean;
+
   constructor(
     private readonly owner: GuardedInstrument<string>,
     /** @internal */ readonly cell: SyncCell,
     private readonly apply: Apply,
-  ) {}
+  ) {
+    this.#monotonic = owner.monotonic;
+  }
 
   get attributes(): Attributes {
     return this.cell.attributes;
   }
 
   record(value: number): void {
-    if (typeof value === 'number' && Number.isFinite(value) && (value >= 0 || !this.owner.monotonic)) {
+    if (typeof value === 'number' && Number.isFinite(value) && (value >= 0 || !this.#monotonic)) {
       this.apply(this.cell, value);
     } else {
       this.owner.refuse(value);
