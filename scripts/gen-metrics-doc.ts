@@ -1,18 +1,39 @@
 /**
  * Writes docs/metrics.md from the catalog; with --check, fails when the committed file is stale.
  * Usage: node scripts/gen-metrics-doc.ts [--check]
+ * An app's own entries: node scripts/gen-metrics-doc.ts --entries ./src/metrics.ts --out docs/app-metrics.md
+ * (every exported definition of the module, made with defineMetric) [--title "Shop metrics"] [--check].
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CATALOG_SECTIONS,
   LATENCY_OBJECTIVES,
+  metricBlock,
+  metricReference,
   prometheusType,
-  type LabelRule,
   type MetricDefinition,
 } from '@flux-metrics/core';
 
-const target = fileURLToPath(new URL('../docs/metrics.md', import.meta.url));
+const argument = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+const entries = argument('--entries');
+const target = entries
+  ? resolve(argument('--out') ?? 'metrics.md')
+  : fileURLToPath(new URL('../docs/metrics.md', import.meta.url));
+
+/** The metric definitions a module exports (values with a name, kind, unit, help and labels). */
+async function definitionsOf(module: string): Promise<MetricDefinition[]> {
+  const exported: Record<string, unknown> = await import(pathToFileURL(resolve(module)).href);
+  const isDefinition = (v: unknown): v is MetricDefinition =>
+    typeof v === 'object' && v !== null && ['name', 'kind', 'unit', 'help', 'labels'].every((k) => k in v);
+  const found = Object.values(exported).filter(isDefinition);
+  if (found.length === 0) throw new Error(`${module} exports no metric definitions (made with defineMetric)`);
+  return found;
+}
 
 const SECTION_TITLES: Record<keyof typeof CATALOG_SECTIONS, string> = {
   http: 'HTTP (application)',
@@ -23,57 +44,6 @@ const SECTION_TITLES: Record<keyof typeof CATALOG_SECTIONS, string> = {
   storage: 'Recording storage',
   self: 'flux-metrics itself',
 };
-
-function describeRule(rule: LabelRule): string {
-  switch (rule.kind) {
-    case 'enum':
-      return `one of ${rule.values.map((v) => `\`${v}\``).join(', ')}; else \`${rule.fallback}\``;
-    case 'status':
-      return 'status code 100–599; else `invalid`';
-    case 'stream':
-      return 'stream name, sanitized, bounded (shared limit)';
-    case 'route':
-      return 'route template, bounded';
-    case 'text':
-      return `configured name, sanitized, at most ${rule.maxValues} values`;
-    case 'metricName':
-      return 'a catalog metric name; else `other`';
-    case 'labelName':
-      return 'a catalog label name; else `other`';
-  }
-}
-
-function recordKind(def: MetricDefinition): string {
-  return def.kind.startsWith('observable') ? `${def.kind} (observed at collection)` : def.kind;
-}
-
-function metricBlock(def: MetricDefinition): string {
-  const labels = Object.entries(def.labels);
-  const lines = [
-    `### \`${def.name}\``,
-    '',
-    def.help,
-    '',
-    `| | |`,
-    `|---|---|`,
-    `| Prometheus type | ${prometheusType(def.kind)} |`,
-    `| OpenTelemetry instrument | ${recordKind(def)} |`,
-    `| unit | \`${def.unit}\` |`,
-    `| labels | ${labels.length === 0 ? '–' : labels.map(([n]) => `\`${n}\``).join(', ')} |`,
-  ];
-  if (def.buckets) lines.push(`| buckets | ${def.buckets.join(', ')} |`);
-  lines.push(
-    `| series limit | ${def.cardinalityLimit} |`,
-    `| recorded by | ${def.recordedBy.map((p) => `@flux-metrics/${p}`).join(', ')} |`,
-    `| origin | ${def.origin} |`,
-  );
-  if (labels.length > 0) {
-    lines.push('', 'Label values:', '');
-    for (const [name, rule] of labels) lines.push(`- \`${name}\`: ${describeRule(rule)}`);
-  }
-  if (def.note) lines.push('', `Note: ${def.note}`);
-  return lines.join('\n');
-}
 
 function render(): string {
   const all = Object.values(CATALOG_SECTIONS).flat();
@@ -131,7 +101,7 @@ function render(): string {
   return out.join('\n');
 }
 
-const text = render();
+const text = entries ? metricReference(await definitionsOf(entries), argument('--title')) + '\n' : render();
 if (process.argv.includes('--check')) {
   let current = '';
   try {
@@ -140,10 +110,10 @@ if (process.argv.includes('--check')) {
     // missing counts as stale
   }
   if (current !== text) {
-    console.error('docs/metrics.md is stale: run `npm run docs` and commit it.');
+    console.error(`${target} is stale: regenerate it and commit it.`);
     process.exit(1);
   }
-  console.log('docs/metrics.md is up to date.');
+  console.log(`${target} is up to date.`);
 } else {
   writeFileSync(target, text);
   console.log(`wrote ${target}`);

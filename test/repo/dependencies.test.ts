@@ -55,3 +55,32 @@ test('library packages depend on the OpenTelemetry API only (as a peer), not on 
     assert.ok(manifest.peerDependencies?.['@opentelemetry/api'], `${pkg} peers @opentelemetry/api`);
   }
 });
+
+test('every package pins the same OpenTelemetry release train as the repo (one copy in a user app)', () => {
+  // OpenTelemetry's own packages pin each other exactly, so a second version anywhere means a second copy.
+  const manifests = [
+    'package.json',
+    ...readdirSync(`${repo}packages`).map((p) => `packages/${p}/package.json`),
+  ];
+  const versions = new Map<string, Set<string>>();
+  for (const path of manifests) {
+    const manifest = JSON.parse(readFileSync(`${repo}${path}`, 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
+    for (const deps of [manifest.dependencies, manifest.devDependencies]) {
+      for (const [name, version] of Object.entries(deps ?? {})) {
+        if (!name.startsWith('@opentelemetry/') || name === '@opentelemetry/host-metrics') continue;
+        const train = /^0\./.test(version)
+          ? 'experimental'
+          : name === '@opentelemetry/api'
+            ? 'api'
+            : 'stable';
+        if (!versions.has(train)) versions.set(train, new Set());
+        versions.get(train)!.add(version);
+      }
+    }
+  }
+  for (const [train, set] of versions) assert.equal(set.size, 1, `${train}: ${[...set].join(', ')}`);
+  assert.ok(versions.has('stable') && versions.has('experimental'), 'the SDK and exporters are declared');
+});

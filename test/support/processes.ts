@@ -18,7 +18,9 @@ export async function freePort(): Promise<number> {
 
 function ephemeralRangeStart(): number {
   try {
-    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    const start = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
     if (Number.isInteger(start) && start > 12_000) return start;
   } catch {
     // Not Linux: the usual IANA dynamic range starts at 49152.

@@ -1,6 +1,7 @@
 import {
   CATALOG,
   fluxInstruments,
+  type FluxRegistry,
   type LabelRule,
   type MetricDefinition,
   type MetricName,
@@ -28,7 +29,7 @@ export function sampleLabels(def: MetricDefinition): Record<string, string | num
 }
 
 /** Records one sample of every catalog metric; returns the cells so that the caller may release them. */
-export function recordEveryMetric(provider: MeterProvider): void {
+export function recordEveryMetric(provider?: MeterProvider | FluxRegistry): void {
   const instruments = fluxInstruments(provider);
   for (const def of CATALOG) {
     const instrument = instruments.get(def.name as MetricName);

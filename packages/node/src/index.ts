@@ -6,3 +6,5 @@ export type { OtlpOptions } from './otlp.js';
 export { readEnvConfig, parseExporters } from './env.js';
 export type { EnvConfig, MetricsExporterName, OtlpProtocol } from './env.js';
 export { flushOnExit } from './exit-flush.js';
+export { fluxSdkConfig } from './sdk-config.js';
+export type { FluxSdkConfig, FluxSdkOptions, FluxSdkParts } from './sdk-config.js';

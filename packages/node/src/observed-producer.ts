@@ -1,5 +1,6 @@
 import { ValueType, type MeterProvider } from '@opentelemetry/api';
 import {
+  FluxRegistry,
   fluxInstruments,
   METER_NAME,
   METER_VERSION,
@@ -66,17 +67,22 @@ function toMetricData(
  * `new PrometheusExporter({ metricProducers: [observedSeriesProducer(get)] })`,
  * `new PeriodicExportingMetricReader({ exporter, metricProducers: [observedSeriesProducer(get)] })`;
  * each then sees CPU ratios since its own previous collection and the final value of every released counter.
- * The provider is resolved lazily, because readers are built before their MeterProvider.
+ * `source` is the registry to publish (register() and fluxSdkConfig() pass the default one), or a function
+ * giving a MeterProvider whose registry is published, resolved lazily because readers are built before
+ * their MeterProvider.
  */
-export function observedSeriesProducer(getProvider: () => MeterProvider | undefined): MetricProducer {
-  let reader: { provider: MeterProvider; reader: ObservedReader } | undefined;
+export function observedSeriesProducer(
+  source: FluxRegistry | (() => MeterProvider | undefined),
+): MetricProducer {
+  const registryOf = source instanceof FluxRegistry ? () => source : () => registryOfProvider(source());
+  let reader: { registry: FluxRegistry; reader: ObservedReader } | undefined;
   return {
     async collect(): Promise<CollectionResult> {
-      const provider = getProvider();
+      const instruments = registryOf();
       const metrics: MetricData[] = [];
-      if (provider) {
-        const instruments = fluxInstruments(provider);
-        if (reader?.provider !== provider) reader = { provider, reader: instruments.openReader() };
+      if (instruments) {
+        if (reader?.registry !== instruments)
+          reader = { registry: instruments, reader: instruments.openReader() };
         const endTime = toHrTime(Date.now());
         for (const family of instruments.exportedFamilies(reader.reader)) {
           const data = toMetricData(family, reader.reader, endTime);
@@ -92,4 +98,8 @@ export function observedSeriesProducer(getProvider: () => MeterProvider | undefi
       };
     },
   };
+}
+
+function registryOfProvider(provider: MeterProvider | undefined): FluxRegistry | undefined {
+  return provider ? fluxInstruments(provider) : undefined;
 }

@@ -1,25 +1,21 @@
 import { diag, metrics, type Attributes } from '@opentelemetry/api';
-import { startSystemMetrics, type SystemMetricsOptions } from '@flux-metrics/core';
-import { PrometheusBridge, type ListenOptions, type PrometheusBridgeOptions } from '@flux-metrics/prometheus';
 import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type MetricReader,
-  type ViewOptions,
-} from '@opentelemetry/sdk-metrics';
+  defaultRegistry,
+  startSystemMetrics,
+  type FluxRegistry,
+  type SystemMetricsOptions,
+} from '@flux-metrics/core';
+import type { PrometheusBridge } from '@flux-metrics/prometheus';
+import { MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import type { AddressInfo } from 'node:net';
 import { readEnvConfig, type MetricsExporterName } from './env.js';
 import { flushOnExit } from './exit-flush.js';
-import { observedSeriesProducer } from './observed-producer.js';
-import { createOtlpExporter, type OtlpOptions } from './otlp.js';
+import type { OtlpOptions } from './otlp.js';
+import { buildReaders, type PrometheusRegisterOptions } from './readers.js';
 import { buildResource } from './resource.js';
 import { catalogViews } from './views.js';
 
-export interface PrometheusRegisterOptions
-  extends Omit<PrometheusBridgeOptions, 'metricProducers' | 'meterProvider'>, ListenOptions {
-  /** Start the standalone server (default true). False: mount `registration.prometheus` on your server. */
-  listen?: boolean;
-}
+export type { PrometheusRegisterOptions };
 
 export interface RegisterOptions {
   /** `service.name` (default OTEL_SERVICE_NAME). */
@@ -32,6 +28,8 @@ export interface RegisterOptions {
   prometheus?: PrometheusRegisterOptions;
   /** OTLP push to a Collector. */
   otlp?: OtlpOptions;
+  /** The registry to publish (default: the default registry, which helpers given no registry use). */
+  registry?: FluxRegistry;
   /** Views added after the catalog's (bucket and cardinality views for your own instruments). */
   views?: ViewOptions[];
   /** System metrics (cpu, memory, disk, network) from core; false turns them off. */
@@ -44,7 +42,7 @@ export interface RegisterOptions {
 
 /** What register() set up. */
 export interface Registration {
-  /** The global MeterProvider, or undefined when OTEL_SDK_DISABLED=true or no exporter is configured. */
+  /** flux's MeterProvider (the global one unless the app set its own first), or undefined when OTEL_SDK_DISABLED=true or no exporter is configured. */
   readonly meterProvider: MeterProvider | undefined;
   /** The Prometheus bridge when the prometheus exporter is on (mount it with `handle`/`middleware`). */
   readonly prometheus: PrometheusBridge | undefined;
@@ -58,7 +56,8 @@ export interface Registration {
 
 let current: Registration | undefined;
 
-function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+/** `work`, but never longer than `ms`: an unreachable Collector must not hold up exit. */
+export function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
@@ -91,67 +90,30 @@ export function register(options: RegisterOptions = {}): Registration {
     return current;
   }
 
-  const ref: { provider?: MeterProvider } = {};
-  const producers = () => [observedSeriesProducer(() => ref.provider)];
-  const readers: MetricReader[] = [];
-
-  let prometheus: PrometheusBridge | undefined;
-  if (exporters.includes('prometheus')) {
-    // listen/host/port are read below; the bridge ignores them.
-    // The bridge writes the observed families itself, straight from their cells.
-    prometheus = new PrometheusBridge({
-      ...options.prometheus,
-      meterProvider: () => ref.provider,
-    });
-    readers.push(prometheus.reader);
-  }
-  if (exporters.includes('otlp')) {
-    const otlp = options.otlp ?? {};
-    const exportIntervalMillis = otlp.exportIntervalMillis ?? env.exportIntervalMillis;
-    const exportTimeoutMillis = Math.min(
-      otlp.exportTimeoutMillis ?? env.exportTimeoutMillis,
-      exportIntervalMillis,
-    );
-    readers.push(
-      new PeriodicExportingMetricReader({
-        exporter: createOtlpExporter(otlp.protocol ?? env.otlpProtocol, { ...otlp, exportTimeoutMillis }),
-        exportIntervalMillis,
-        exportTimeoutMillis,
-        metricProducers: producers(),
-      }),
-    );
-  }
+  const registry = options.registry ?? defaultRegistry;
+  const { readers, prometheus, ready } = buildReaders(
+    registry,
+    exporters,
+    env,
+    options.prometheus,
+    options.otlp,
+  );
 
   const provider = new MeterProvider({
     resource: buildResource(options.serviceName, options.resourceAttributes),
     readers,
-    views: [...catalogViews(), ...(options.views ?? [])],
+    views: [...catalogViews(registry), ...(options.views ?? [])],
   });
-  ref.provider = provider;
+  // The registry records into this provider whether or not it becomes the global one.
+  registry.attach(provider);
   if (!metrics.setGlobalMeterProvider(provider)) {
-    diag.warn('flux-metrics: a global MeterProvider was already set; flux-metrics instruments use their own');
+    diag.info('flux-metrics: a global MeterProvider was already set; flux-metrics exports through its own');
   }
 
   const stopSystem =
     options.systemMetrics === false
       ? () => {}
-      : startSystemMetrics({ ...(options.systemMetrics ?? {}), meterProvider: provider });
-
-  const listenOptions = options.prometheus ?? {};
-  const ready: Promise<AddressInfo | undefined> =
-    prometheus && listenOptions.listen !== false
-      ? prometheus
-          .listen({
-            host: listenOptions.host ?? env.prometheusHost,
-            port: listenOptions.port ?? env.prometheusPort,
-          })
-          .catch((err: unknown) => {
-            // A busy port must not take the app down: metrics are never worth a crash.
-            diag.error('flux-metrics: the Prometheus endpoint could not listen', err);
-            process.emitWarning(`flux-metrics: Prometheus endpoint not started: ${String(err)}`);
-            return undefined;
-          })
-      : Promise.resolve(undefined);
+      : startSystemMetrics({ ...(options.systemMetrics ?? {}), registry });
 
   const timeout = options.shutdownTimeoutMillis ?? 5000;
   let stopped: Promise<void> | undefined;

@@ -5,3 +5,7 @@ export type { ExpositionOptions, Scrape } from './scrape.js';
 export { countSamples } from './scrape.js';
 export { ChunkedSerializer } from './chunked-serializer.js';
 export type { SerializerOptions } from './chunked-serializer.js';
+export { WorkerMetrics } from './cluster/worker-metrics.js';
+export type { WorkerMetricsOptions } from './cluster/worker-metrics.js';
+export { shareMetrics } from './cluster/share.js';
+export type { MetricSource } from './cluster/share.js';

@@ -1,23 +1,26 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { diag, metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
+import { diag, type Attributes, type MeterProvider } from '@opentelemetry/api';
 import {
   ERROR_TYPES,
   fluxInstruments,
   METER_NAME,
   METER_VERSION,
   type ErrorType,
+  type FluxRegistry,
   type ObservedReader,
 } from '@flux-metrics/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { ChunkedSerializer, NO_REGISTERED_METRICS } from './chunked-serializer.js';
+import type { WorkerMetrics } from './cluster/worker-metrics.js';
 import { labelText, ObservedWriter } from './observed-writer.js';
 
 /** What goes into the exposition text; the defaults match the OTel Prometheus exporter. */
 export interface ExpositionOptions {
   /**
-   * Extra MetricProducers read at every scrape. The flux-metrics observed families are written by the
-   * bridge itself, straight from their cells: do not add the observed-series producer here.
+   * Extra MetricProducers read at every scrape. The registry's families are written by the bridge itself,
+   * straight from their cells; only with `workers` (whose merge needs OTel data) pass the observed-series
+   * producer here, as register() does.
    */
   metricProducers?: MetricProducer[];
   /** Drop `target_info` (default false). */
@@ -26,11 +29,15 @@ export interface ExpositionOptions {
   withoutScopeInfo?: boolean;
   /** Resource attributes (matched by key) copied onto every sample. */
   withResourceConstantLabels?: RegExp;
+  /** The registry exposed, which also records the scrape's self-metrics (default: the default registry). */
+  registry?: FluxRegistry;
   /**
-   * The provider whose flux-metrics observed families are exposed and whose meter records the self-metrics;
-   * resolved at scrape time because the reader exists before its provider. Default: the global MeterProvider.
+   * Instead of `registry`: the provider whose registry is exposed, resolved at scrape time because the
+   * reader exists before its provider.
    */
   meterProvider?: () => MeterProvider | undefined;
+  /** node:cluster / worker_threads: serve this process's metrics merged with its workers' (docs/cluster.md). */
+  workers?: Pick<WorkerMetrics, 'merge'>;
 }
 
 /** One rendered scrape: the text, its sample count and how long it took. */
@@ -55,18 +62,19 @@ export function countSamples(text: string): number {
 
 /**
  * The MetricReader added to the MeterProvider, plus rendering of the exposition text with the scrape's own
- * self-metrics: `flux_metrics_scrape_duration_seconds` and `flux_metrics_series`. Synchronous instruments
- * come through the SDK and the OTel serializer; the observed families are written from their cells. The
- * text comes in pieces with a yield to the event loop after each, so a scrape never holds the whole body
- * nor blocks the loop for more than one piece.
+ * self-metrics: `flux_metrics_scrape_duration_seconds` and `flux_metrics_series`. The SDK's instruments go
+ * through the OTel serializer; the registry's families are written from their cells. The text comes in
+ * pieces with a yield to the event loop after each, so a scrape never holds the whole body nor blocks the
+ * loop for more than one piece.
  */
 export class ExpositionRenderer {
   readonly reader: PrometheusExporter;
   readonly #serializer: ChunkedSerializer;
-  readonly #meterProvider: () => MeterProvider | undefined;
+  readonly #registry: () => FluxRegistry;
+  readonly #workers: ExpositionOptions['workers'];
   readonly #withoutScopeInfo: boolean;
   readonly #resourceLabels: RegExp | undefined;
-  #observed: { provider: MeterProvider; reader: ObservedReader } | undefined;
+  #observed: { registry: FluxRegistry; reader: ObservedReader } | undefined;
   /** The scrape in progress: scrapes run one at a time, as a collection must not interleave another. */
   #previous: Promise<void> = Promise.resolve();
   #lastSeries = 0;
@@ -81,12 +89,14 @@ export class ExpositionRenderer {
       withResourceConstantLabels: options.withResourceConstantLabels,
     });
     this.#serializer = new ChunkedSerializer(options);
-    this.#meterProvider = options.meterProvider ?? (() => undefined);
+    const { registry, meterProvider } = options;
+    this.#registry = registry ? () => registry : () => fluxInstruments(meterProvider?.());
+    this.#workers = options.workers;
     this.#withoutScopeInfo = options.withoutScopeInfo ?? false;
     this.#resourceLabels = options.withResourceConstantLabels;
   }
 
-  /** Renders one whole scrape as a string (tests, benchmarks, custom transports). */
+  /** Renders one whole scrape as a string (tests, custom transports). */
   async render(): Promise<Scrape> {
     const started = performance.now();
     const parts: string[] = [];
@@ -110,37 +120,46 @@ export class ExpositionRenderer {
     this.#previous = new Promise<void>((resolve) => (finished = resolve));
     try {
       await previous;
-      const { resourceMetrics, errors } = await this.reader.collect().catch((error: unknown) => {
+      const own = await this.reader.collect().catch((error: unknown) => {
         this.reportError('a scrape failed', error);
         throw error;
       });
-      // A failed callback or producer: the rest is still worth serving, the failure is counted.
+      // A failed callback or producer (or a worker that did not answer): the rest is still worth serving,
+      // the failure is counted.
+      const { resourceMetrics, errors } = this.#workers
+        ? await this.#workers.merge(own.resourceMetrics).then((merged) => ({
+            resourceMetrics: merged.resourceMetrics,
+            errors: [...own.errors, ...merged.errors],
+          }))
+        : own;
       for (const error of errors) this.reportError('collection reported an error', error);
       let series = 0;
       let empty = resourceMetrics.scopeMetrics.every((scope) => scope.metrics.length === 0);
-      for (const piece of this.#serializer.pieces(resourceMetrics, false)) {
+      // With workers, the registry's series came through the producer and were merged with theirs.
+      for (const piece of this.#serializer.pieces(resourceMetrics, this.#workers !== undefined)) {
         series += countSamples(piece);
         yield piece;
         await yieldToEventLoop();
       }
-      const writer = new ObservedWriter(this.#extraLabels(resourceMetrics));
-      const provider = this.#meterProvider() ?? metrics.getMeterProvider();
-      const instruments = fluxInstruments(provider);
-      if (this.#observed?.provider !== provider) {
-        this.#observed = { provider, reader: instruments.openReader() };
-      }
-      const { reader } = this.#observed;
-      for (const family of instruments.exportedFamilies(reader)) {
-        const out: Uint8Array[] = [];
-        const samples = writer.write(family, reader, out);
-        series += samples;
-        empty &&= samples === 0;
-        for (const piece of out) {
-          yield piece;
-          await yieldToEventLoop();
+      if (!this.#workers) {
+        const writer = new ObservedWriter(this.#extraLabels(resourceMetrics));
+        const registry = this.#registry();
+        if (this.#observed?.registry !== registry) {
+          this.#observed = { registry, reader: registry.openReader() };
         }
+        const { reader } = this.#observed;
+        for (const family of registry.exportedFamilies(reader)) {
+          const out: Uint8Array[] = [];
+          const samples = writer.write(family, reader, out);
+          series += samples;
+          empty &&= samples === 0;
+          for (const piece of out) {
+            yield piece;
+            await yieldToEventLoop();
+          }
+        }
+        if (empty) yield NO_REGISTERED_METRICS;
       }
-      if (empty) yield NO_REGISTERED_METRICS;
       this.#lastSeries = series;
       this.#recordSelfMetrics((performance.now() - started) / 1000);
       done?.(series);
@@ -170,12 +189,12 @@ export class ExpositionRenderer {
   reportError(what: string, error: unknown): void {
     const code = (error as { code?: unknown } | null)?.code;
     const type = ERROR_TYPES.includes(code as ErrorType) ? (code as ErrorType) : 'internal';
-    fluxInstruments(this.#meterProvider()).get('errors_total').record(1, { type, component: 'metrics' });
+    this.#registry().get('errors_total').record(1, { type, component: 'metrics' });
     diag.error(`flux-metrics: Prometheus endpoint: ${what}`, error);
   }
 
   #recordSelfMetrics(seconds: number): void {
-    const instruments = fluxInstruments(this.#meterProvider());
+    const instruments = this.#registry();
     instruments.get('flux_metrics_scrape_duration_seconds').record(seconds, {});
     if (!this.#seriesPublished) {
       this.#seriesPublished = true;

@@ -1,5 +1,5 @@
 import type { MeterProvider } from '@opentelemetry/api';
-import { fluxInstruments, type BoundInstrument, type FluxInstruments } from '@flux-metrics/core';
+import { fluxInstruments, type BoundInstrument, type FluxRegistry } from '@flux-metrics/core';
 
 const PROTOCOL = { protocol: 'rtsp' } as const;
 
@@ -28,8 +28,8 @@ export class RtspInstruments {
   readonly rtcpPackets;
   readonly jitter;
 
-  constructor(provider?: MeterProvider) {
-    const all: FluxInstruments = fluxInstruments(provider);
+  constructor(provider?: MeterProvider | FluxRegistry) {
+    const all: FluxRegistry = fluxInstruments(provider);
     this.activeConnections = all.get('active_connections').bind(PROTOCOL);
     this.connectionsOpened = all.get('connections_opened_total').bind(PROTOCOL);
     this.connectionsClosed = all.get('connections_closed_total').bind(PROTOCOL);

@@ -1,10 +1,12 @@
 import type { MeterProvider } from '@opentelemetry/api';
+import type { FluxRegistry } from '@flux-metrics/core';
 import { RtspConnectionObserver } from './connection.js';
 import { RtspInstruments } from './instruments.js';
 import { ProcessingSampler } from './processing-sampler.js';
 
 export interface RtspMetricsOptions {
-  /** Default: the global MeterProvider, resolved when the helper is created. */
+  /** The registry to record into (default: the default registry; `meterProvider` selects one by provider). */
+  readonly registry?: FluxRegistry;
   readonly meterProvider?: MeterProvider;
   /** Time one received packet in this many for stream_processing_duration_seconds (default 32). */
   readonly processingSampleEvery?: number;
@@ -16,7 +18,7 @@ export class RtspMetrics {
   readonly #sampler: ProcessingSampler;
 
   constructor(options: RtspMetricsOptions = {}) {
-    this.#instruments = new RtspInstruments(options.meterProvider);
+    this.#instruments = new RtspInstruments(options.registry ?? options.meterProvider);
     const every = Math.max(1, Math.floor(options.processingSampleEvery ?? 32));
     this.#sampler = new ProcessingSampler(this.#instruments.processing, every);
   }

@@ -4,7 +4,7 @@ import {
   type BoundInstrument,
   type Cell,
   type ErrorType,
-  type FluxInstruments,
+  type FluxRegistry,
   type StopReason,
 } from '@flux-metrics/core';
 import { appliesTo, COUNTERS } from './mapping.js';
@@ -14,7 +14,8 @@ import type { SrtDirection, SrtStats } from './stats.js';
 import { StreamGroup } from './stream-group.js';
 
 export interface SrtMetricsOptions {
-  /** Default: the global MeterProvider, resolved when createSrtMetrics() is called. */
+  /** The registry to record into (default: the default registry; `meterProvider` selects one by provider). */
+  readonly registry?: FluxRegistry;
   readonly meterProvider?: MeterProvider;
   /**
    * Connections that get series of their own (stream_name `<stream>/<id>`) at the same time; the rest,
@@ -38,7 +39,7 @@ const PROTOCOL = { protocol: 'srt' } as const;
 
 /** SRT metrics of one MeterProvider: open a connection per SRT socket and feed it statistics. */
 export class SrtMetrics {
-  readonly #instruments: FluxInstruments;
+  readonly #instruments: FluxRegistry;
   readonly #perConnectionLimit: number;
   readonly #groups = new Map<string, StreamGroup>();
   readonly #connectionGroups = new Map<SrtConnection, StreamGroup>();
@@ -66,7 +67,7 @@ export class SrtMetrics {
   };
 
   constructor(options: SrtMetricsOptions = {}) {
-    const i = fluxInstruments(options.meterProvider);
+    const i = fluxInstruments(options.registry ?? options.meterProvider);
     this.#instruments = i;
     this.#perConnectionLimit = Math.max(0, options.perConnectionLimit ?? 0);
     this.#sync = {
@@ -179,7 +180,7 @@ function isSample(value: number | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
-/** The SRT metrics of a MeterProvider (default: the global one, resolved now). */
+/** The SRT metrics of a registry (default: the default registry). */
 export function createSrtMetrics(options: SrtMetricsOptions = {}): SrtMetrics {
   return new SrtMetrics(options);
 }

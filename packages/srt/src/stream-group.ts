@@ -1,4 +1,4 @@
-import type { Cell, FluxInstruments } from '@flux-metrics/core';
+import type { Cell, FluxRegistry } from '@flux-metrics/core';
 import { appliesTo, GAUGES, type Side } from './mapping.js';
 import type { SrtStats } from './stats.js';
 
@@ -19,7 +19,7 @@ export class StreamGroup {
   readonly #cells: (Cell | undefined)[] = [];
 
   constructor(
-    private readonly instruments: FluxInstruments,
+    private readonly instruments: FluxRegistry,
     readonly streamLabel: string,
   ) {}
 

@@ -6,7 +6,7 @@ import {
   watchDiskPaths,
   type BoundInstrument,
   type Cell,
-  type FluxInstruments,
+  type FluxRegistry,
 } from '@flux-metrics/core';
 import { errnoType, type ErrnoType } from './errno.js';
 import { SampledIo } from './sampled-io.js';
@@ -23,7 +23,8 @@ export interface StorageMetricsOptions {
    * open, sync, close, stat and unlink are always timed.
    */
   readonly latencySampleEvery?: number;
-  /** Default: the global MeterProvider, resolved when `storageMetrics()` is called. */
+  /** The registry to record into (default: the default registry; `meterProvider` selects one by provider). */
+  readonly registry?: FluxRegistry;
   readonly meterProvider?: MeterProvider;
 }
 
@@ -35,7 +36,7 @@ export const DEFAULT_LATENCY_SAMPLE_EVERY = 16;
  */
 export class StorageMetrics {
   readonly volume: string;
-  readonly #instruments: FluxInstruments;
+  readonly #instruments: FluxRegistry;
   /** Writes: `const s = writes.start(); …; writes.done(bytesWritten, s)`. */
   readonly writes: SampledIo;
   /** Reads: `const s = reads.start(); …; reads.done(bytesRead, s)`. */
@@ -57,7 +58,7 @@ export class StorageMetrics {
     this.volume = options.volume ?? 'default';
     const every = options.latencySampleEvery ?? DEFAULT_LATENCY_SAMPLE_EVERY;
     const sampleEvery = Number.isInteger(every) && every >= 1 ? every : DEFAULT_LATENCY_SAMPLE_EVERY;
-    const instruments = fluxInstruments(options.meterProvider);
+    const instruments = fluxInstruments(options.registry ?? options.meterProvider);
     this.#instruments = instruments;
     const labels = { volume: this.volume };
     this.#written = instruments.get('storage_written_bytes_total').cell(labels);
@@ -75,7 +76,8 @@ export class StorageMetrics {
     this.#snapshots = instruments.get('snapshots_total').bind(labels);
     this.#retentionDeletions = instruments.get('recording_retention_deletions_total').bind(labels);
     const paths = options.diskPaths ?? [];
-    this.#stopDiskWatch = paths.length > 0 ? watchDiskPaths(paths, options.meterProvider) : () => {};
+    this.#stopDiskWatch =
+      paths.length > 0 ? watchDiskPaths(paths, options.registry ?? options.meterProvider) : () => {};
   }
 
   /** Runs a whole-file operation (open, sync, close, stat, unlink), timing it and counting its errno. */

@@ -5,10 +5,14 @@ const DEFAULT_CARDINALITY_LIMIT = 2000;
 
 type Input<N extends string, K extends InstrumentKind, L extends string> = Omit<
   MetricDefinition<N, K, L>,
-  'cardinalityLimit'
-> & { readonly cardinalityLimit?: number };
+  'cardinalityLimit' | 'recordedBy' | 'origin'
+> &
+  Partial<Pick<MetricDefinition<N, K, L>, 'cardinalityLimit' | 'recordedBy' | 'origin'>>;
 
-/** Declares one catalog entry, keeping its literal name, kind and label names in the type. */
+/**
+ * Declares one catalog entry, keeping its literal name, kind and label names in the type. An app declares
+ * its own the same way (recordedBy defaults to `app`) and adds them with `registry.define()`.
+ */
 export function defineMetric<
   const N extends string,
   const K extends InstrumentKind,
@@ -20,6 +24,8 @@ export function defineMetric<
     ...input,
     ...(buckets ? { buckets } : {}),
     cardinalityLimit: input.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
+    recordedBy: input.recordedBy ?? (['app'] as const),
+    origin: input.origin ?? 'app',
   });
 }
 

@@ -6,6 +6,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'cpu_usage_ratio',
     kind: 'observableGauge',
+    aggregate: 'max',
     unit: '1',
     help: 'Share of all CPU cores busy on the host since the previous collection, 0 to 1.',
     labels: {},
@@ -36,6 +37,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'memory_total_bytes',
     kind: 'observableGauge',
+    aggregate: 'max',
     unit: 'By',
     help: 'Memory the host has (or the cgroup limit, when lower).',
     labels: {},
@@ -46,6 +48,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'disk_usage_ratio',
     kind: 'observableGauge',
+    aggregate: 'max',
     unit: '1',
     help: 'Used share of the filesystem holding a configured path, as df computes it: used / (used + available to users).',
     labels: { path: LABEL.configured },
@@ -56,6 +59,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'disk_free_bytes',
     kind: 'observableGauge',
+    aggregate: 'max',
     unit: 'By',
     help: 'Bytes available to unprivileged users on the filesystem holding a configured path.',
     labels: { path: LABEL.configured },
@@ -66,6 +70,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'disk_path_stalled',
     kind: 'observableGauge',
+    aggregate: 'max',
     unit: '{path}',
     help: 'Whether the filesystem holding a configured path has not answered a statfs within the timeout (a hung NFS mount, a dying disk): 1 stalled, 0 answering. A stalled path has no disk_usage_ratio or disk_free_bytes meanwhile.',
     labels: { path: LABEL.configured },
@@ -76,6 +81,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'disk_io_bytes_total',
     kind: 'observableCounter',
+    aggregate: 'max',
     unit: 'By',
     help: 'Bytes read from and written to block devices (Linux /proc/diskstats; whole disks, not partitions).',
     labels: { device: LABEL.configured, direction: LABEL.ioDirection },
@@ -86,6 +92,7 @@ export const SYSTEM_METRICS = [
   defineMetric({
     name: 'network_io_bytes_total',
     kind: 'observableCounter',
+    aggregate: 'max',
     unit: 'By',
     help: 'Bytes received and transmitted by network interfaces (Linux /proc/net/dev).',
     labels: {

@@ -28,8 +28,16 @@ export type InstrumentKind =
 /** Units that the Collector's translator leaves alone when the name already carries them. */
 export type MetricUnit = 's' | 'By' | '1' | `{${string}}`;
 
+/**
+ * How a gauge-typed series combines across processes that share one endpoint (node:cluster workers,
+ * worker_threads): `sum` (active_* counts), `max`/`min` (host-wide values every process reads alike),
+ * `perWorker` (one series per process, told apart by a `worker` label). Histograms always sum; a counter
+ * sums unless every process reads the same host-wide total (`max`).
+ */
+export type WorkerAggregation = 'sum' | 'max' | 'min' | 'perWorker';
+
 /** The package that records a metric. */
-export type RecordedBy = 'core' | 'node' | 'prometheus' | 'rtsp' | 'srt' | 'storage';
+export type RecordedBy = 'core' | 'node' | 'prometheus' | 'rtsp' | 'srt' | 'storage' | 'app';
 
 export interface MetricDefinition<
   N extends string = string,
@@ -48,6 +56,8 @@ export interface MetricDefinition<
   readonly recordedBy: readonly RecordedBy[];
   /** Where the metric comes from: the design's table, an alert/SLO that needs it, or a helper issue. */
   readonly origin: string;
+  /** How series of several workers combine; host-wide readings say `max` (default: `workerAggregation`). */
+  readonly aggregate?: WorkerAggregation;
   /** Anything a reader of the reference must know (e.g. why a design Summary became a histogram). */
   readonly note?: string;
 }
@@ -63,4 +73,15 @@ export function prometheusType(kind: InstrumentKind): 'counter' | 'gauge' | 'his
     default:
       return 'gauge';
   }
+}
+
+/**
+ * How a metric's series combine across workers: its catalog `aggregate`, else counters, histograms and
+ * up-down counters (active_* counts) sum and a gauge stays one series per worker, which is never wrong.
+ * Histograms always sum.
+ */
+export function workerAggregation(def: Pick<MetricDefinition, 'kind' | 'aggregate'>): WorkerAggregation {
+  if (def.kind === 'histogram') return 'sum';
+  if (def.aggregate) return def.aggregate;
+  return def.kind === 'gauge' || def.kind === 'observableGauge' ? 'perWorker' : 'sum';
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { MeterProvider } from '@opentelemetry/api';
 import { fluxInstruments } from '../instruments/factory.js';
+import type { FluxRegistry } from '../instruments/registry.js';
 import { RouteTable } from '../labels/route.js';
 
 export interface HttpMetricsOptions {
@@ -10,6 +11,8 @@ export interface HttpMetricsOptions {
    */
   routes?: readonly string[] | ((req: IncomingMessage) => string | undefined);
   meterProvider?: MeterProvider;
+  /** The registry to record into (default: the default registry; `meterProvider` selects one by provider). */
+  registry?: FluxRegistry;
 }
 
 /** nginx's status for a request whose client closed the connection before the response was finished. */
@@ -32,7 +35,7 @@ export function instrumentHttpServer(server: Server, options: HttpMetricsOptions
 export function httpMetricsListener(
   options: HttpMetricsOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const instruments = fluxInstruments(options.meterProvider);
+  const instruments = fluxInstruments(options.registry ?? options.meterProvider);
   const requests = instruments.get('http_requests_total');
   const duration = instruments.get('http_request_duration_seconds');
   const errors = instruments.get('errors_total').bind({ type: 'connection_reset', component: 'http' });

@@ -1,99 +1,50 @@
-import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
-import { CATALOG, getMetric, type LabelsOf, type MetricName, type MetricOf } from '../catalog/index.js';
-import type { InstrumentKind, MetricDefinition } from '../catalog/types.js';
-import { createLabelGuard } from '../labels/guard.js';
-import { GuardedInstrument } from './guarded.js';
-import { ObservedFamily } from './observed-family.js';
-import { ObservedReaders, type ObservedReader } from './observed-reader.js';
-import { SELF_REPORTED, SelfReport, type SelfReported } from './self-report.js';
+import { createNoopMeter, metrics, type MeterProvider } from '@opentelemetry/api';
+import { labelLimits } from '../labels/guard.js';
+import { seriesRetention } from './observed-family.js';
+import { FluxRegistry, METER_NAME, METER_VERSION } from './registry.js';
+import { warnLoudly } from './warn.js';
 
-/** The meter every flux-metrics instrument lives in, so each catalog name is created exactly once. */
-export const METER_NAME = 'flux-metrics';
-export const METER_VERSION = '0.1.0';
-
-type ObservableKind = 'observableCounter' | 'observableUpDownCounter' | 'observableGauge';
-
-/** What the factory returns for a metric: a guarded sync instrument, or a family of observed cells. */
-export type InstrumentFor<N extends MetricName> = MetricOf<N>['kind'] extends ObservableKind
-  ? ObservedFamily<LabelsOf<N>>
-  : GuardedInstrument<LabelsOf<N>>;
-
-/** A family of series flux-metrics exports itself: an observed family or a synchronous instrument's cells. */
-export type ExportedFamily = ObservedFamily<string> | GuardedInstrument<string>;
-
-/** Every catalog instrument of one Meter, created on first use with the catalog's unit, help and buckets. */
-export class FluxInstruments {
-  readonly #report: SelfReport;
-  readonly #created = new Map<string, GuardedInstrument<string> | ObservedFamily<string>>();
-  readonly #observed: ExportedFamily[] = [];
-  /** The self-metrics' families, read after the others: reading those counts the invalid values they hold. */
-  readonly #selfObserved: ExportedFamily[] = [];
-  readonly #readers = new ObservedReaders();
-
-  constructor() {
-    this.#report = new SelfReport((name: SelfReported) => this.get(name) as ObservedFamily<string>);
-  }
-
-  /** The instrument of one catalog metric (the same object on every call). */
-  get<N extends MetricName>(name: N): InstrumentFor<N> {
-    let instrument = this.#created.get(name);
-    if (!instrument) {
-      const def: MetricDefinition | undefined = getMetric(name);
-      if (!def) throw new TypeError(`flux-metrics: ${String(name)} is not in the catalog`);
-      instrument = this.#create(def);
-      this.#created.set(name, instrument);
-    }
-    return instrument as InstrumentFor<N>;
-  }
-
-  /** Creates every catalog instrument now, so that all metric families are exported from the start. */
-  createAll(): void {
-    for (const def of CATALOG) this.get(def.name);
-  }
-
-  /** A new reader of the observed families: one per exporter (the flux-metrics MetricProducer opens it). */
-  openReader(): ObservedReader {
-    return this.#readers.open();
-  }
-
-  /**
-   * Begins a collection by `reader` and yields every family flux-metrics exports, in reading order; read
-   * each one (`visit`) before taking the next, as reading may create the self-metrics' families.
-   */
-  *exportedFamilies(reader: ObservedReader): Generator<ExportedFamily> {
-    reader.begin(Date.now());
-    yield* this.#observed;
-    yield* this.#selfObserved; // after: includes families created meanwhile
-  }
-
-  #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
-    const guard = createLabelGuard(def, (metric, label) => this.#report.overflow(metric, label));
-    const monotonic = isMonotonic(def.kind);
-    const family = def.kind.startsWith('observable')
-      ? new ObservedFamily(def, guard, monotonic, this.#report, this.#readers)
-      : new GuardedInstrument(def, guard, monotonic, this.#report);
-    const self = (SELF_REPORTED as readonly string[]).includes(def.name);
-    (self ? this.#selfObserved : this.#observed).push(family);
-    return family;
-  }
-}
-
-function isMonotonic(kind: InstrumentKind): boolean {
-  return kind === 'counter' || kind === 'observableCounter' || kind === 'histogram';
-}
-
-const perMeter = new WeakMap<Meter, FluxInstruments>();
+/** Set on globalThis by the first copy of core loaded, so a second copy can say it would lose data. */
+const LOADED = Symbol.for('flux-metrics.core.loaded');
+const loadedGlobals = globalThis as Record<symbol, string | undefined>;
+if (loadedGlobals[LOADED] !== undefined) {
+  warnLoudly(
+    `flux-metrics: two copies of @flux-metrics/core are loaded (${loadedGlobals[LOADED]} and ${import.meta.url}); ` +
+      'helpers of one record into a registry the exporters of the other never read. Deduplicate ' +
+      '(npm dedupe, one version of every @flux-metrics package), or pass one registry to every helper',
+  );
+} else loadedGlobals[LOADED] = import.meta.url;
 
 /**
- * The flux-metrics instruments of a MeterProvider (default: the global one). Register the SDK first: the
- * OpenTelemetry API hands out no-op meters until a provider is set, and they stay no-op.
+ * The registry of helpers given no registry or provider: it uses the process-wide `labelLimits` and
+ * `seriesRetention`, and keeps what helpers record until `register()` or `fluxSdkConfig()` builds the
+ * exporters that read it.
  */
-export function fluxInstruments(provider: MeterProvider = metrics.getMeterProvider()): FluxInstruments {
-  const meter = provider.getMeter(METER_NAME, METER_VERSION);
-  let instruments = perMeter.get(meter);
-  if (!instruments) {
-    instruments = new FluxInstruments();
-    perMeter.set(meter, instruments);
+export const defaultRegistry = new FluxRegistry({
+  labelLimits,
+  retention: seriesRetention,
+});
+
+/** Registries of helpers given an explicit MeterProvider (tests, several providers in one process). */
+const perProvider = new WeakMap<MeterProvider, FluxRegistry>();
+
+/**
+ * The registry a helper records into: the one given, else the default registry. A MeterProvider selects
+ * the default registry when it is attached to it, is the global one or is the API's no-op provider (got
+ * from `metrics.getMeterProvider()` before any SDK started: the default registry follows the global
+ * provider once one is set, so nothing stays bound to a no-op meter). Any other provider gets a registry
+ * of its own (sharing the process-wide label bounds and retention), which exporters reach by that provider.
+ */
+export function fluxInstruments(target?: FluxRegistry | MeterProvider): FluxRegistry {
+  if (target === undefined) return defaultRegistry;
+  if (target instanceof FluxRegistry) return target;
+  if (target === defaultRegistry.meterProvider || target === metrics.getMeterProvider())
+    return defaultRegistry;
+  if (target.getMeter(METER_NAME, METER_VERSION) === createNoopMeter()) return defaultRegistry;
+  let registry = perProvider.get(target);
+  if (!registry) {
+    registry = new FluxRegistry({ meterProvider: target, labelLimits, retention: seriesRetention });
+    perProvider.set(target, registry);
   }
-  return instruments;
+  return registry;
 }

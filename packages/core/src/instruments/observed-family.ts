@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { MetricDefinition } from '../catalog/types.js';
-import { labelLimits, type LabelGuard } from '../labels/guard.js';
+import type { BoundedValueSet } from '../labels/bounded-set.js';
+import type { LabelGuard } from '../labels/guard.js';
 import type { LabelValues } from './guarded.js';
 import { collectionsBegun, type ObservedReader, type ObservedReaders } from './observed-reader.js';
 import { invalidReason, type InvalidReason, type SelfReport } from './self-report.js';
@@ -45,7 +46,25 @@ export class Cell implements ObservedSeries {
  * How long a released series stays exported, so rate() sees its last increase before it disappears; a
  * released counter also stays until every reader that collected within `readerIdleMs` has read it.
  */
-export const seriesRetention = { counterMs: 5 * 60_000, gaugeMs: 0, readerIdleMs: 10 * 60_000 };
+export const seriesRetention: RetentionSettings = {
+  counterMs: 5 * 60_000,
+  gaugeMs: 0,
+  readerIdleMs: 10 * 60_000,
+};
+
+export interface RetentionSettings {
+  counterMs: number;
+  gaugeMs: number;
+  readerIdleMs: number;
+}
+
+/** @internal What a family shares with the other families of its registry. */
+export interface FamilyContext {
+  readonly readers: ObservedReaders;
+  readonly retention: RetentionSettings;
+  /** The stream-name bound: a series holds its stream names in it while it exists. */
+  readonly streamNames: BoundedValueSet;
+}
 
 /** Computes values at collection time; `reader` is who collects (for values kept per reader, see PerReader). */
 export type Producer<L extends string> = (
@@ -91,7 +110,7 @@ export class ObservedFamily<L extends string> {
     private readonly guard: LabelGuard,
     private readonly monotonic: boolean,
     private readonly report: SelfReport,
-    private readonly readers: ObservedReaders,
+    private readonly context: FamilyContext,
   ) {
     this.#streamLabels = Object.entries(definition.labels)
       .filter(([, rule]) => rule.kind === 'stream')
@@ -111,7 +130,7 @@ export class ObservedFamily<L extends string> {
       cell = new Cell(attributes);
       this.#cells.set(key, cell);
       // The name bound counts names in use by any family: this series keeps its names admitted.
-      for (const label of this.#streamLabels) labelLimits.streamNames.hold(String(attributes[label]));
+      for (const label of this.#streamLabels) this.context.streamNames.hold(String(attributes[label]));
     }
     cell.refs++;
     return cell;
@@ -185,8 +204,9 @@ export class ObservedFamily<L extends string> {
   /** Reads the series like `collect`, handing each to `visitor` instead of allocating a point per series. */
   visit(reader: ObservedReader, visitor: SeriesVisitor): void {
     const now = reader.latestAt;
-    const retention = this.monotonic ? seriesRetention.counterMs : seriesRetention.gaugeMs;
-    const othersReadSince = this.readers.othersReadSince(reader, now, seriesRetention.readerIdleMs);
+    const { readers, retention: settings, streamNames } = this.context;
+    const retention = this.monotonic ? settings.counterMs : settings.gaugeMs;
+    const othersReadSince = readers.othersReadSince(reader, now, settings.readerIdleMs);
     for (const [key, cell] of this.#cells) {
       if (cell.refs > 0) {
         cell.invalid = this.#observe(visitor, cell, cell.value, cell.invalid);
@@ -200,8 +220,7 @@ export class ObservedFamily<L extends string> {
       const readByAll = !this.monotonic || othersReadSince > cell.releasedAfter;
       if (expired && readByAll) {
         this.#cells.delete(key);
-        for (const label of this.#streamLabels)
-          labelLimits.streamNames.release(String(cell.attributes[label]));
+        for (const label of this.#streamLabels) streamNames.release(String(cell.attributes[label]));
       }
     }
     // Two sources of one label set (say, a disk path watched by system and storage metrics) would make

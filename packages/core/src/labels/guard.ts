@@ -4,8 +4,16 @@ import type { LabelRule, MetricDefinition } from '../catalog/types.js';
 import { BoundedValueSet, OVERFLOW_VALUE } from './bounded-set.js';
 import { sanitizeLabelValue } from './sanitize.js';
 
-/** Process-wide bounds on network-derived label values. */
-export const labelLimits = {
+/** Bounds on network-derived label values (each registry has its own; see FluxRegistry). */
+export interface LabelLimits {
+  /** Distinct stream names across all metrics; past it, new names are reported as `_overflow`. */
+  streamNames: BoundedValueSet;
+  /** Distinct HTTP route templates. */
+  routes: BoundedValueSet;
+}
+
+/** The default registry's bounds on network-derived label values. */
+export const labelLimits: LabelLimits = {
   /** Distinct stream names across all metrics; past it, new names are reported as `_overflow`. */
   streamNames: new BoundedValueSet(10_000),
   /** Distinct HTTP route templates. */
@@ -20,16 +28,36 @@ export type OverflowListener = (metric: string, label: string) => void;
 
 type ValueGuard = (value: unknown) => string;
 
-function enumGuard(values: readonly string[], fallback: string, onFallback: () => void): ValueGuard {
-  const allowed = new Set(values);
+/** What a guard checks names and bounded values against: its registry's definitions and bounds. */
+export interface GuardContext {
+  readonly limits: LabelLimits;
+  isMetricName(name: string): boolean;
+  isLabelName(name: string): boolean;
+}
+
+const catalogNames = new Set<string>(CATALOG.map((def) => def.name));
+const catalogLabels = new Set<string>(CATALOG.flatMap((def) => Object.keys(def.labels)));
+const DEFAULT_CONTEXT: GuardContext = {
+  limits: labelLimits,
+  isMetricName: (name) => catalogNames.has(name),
+  isLabelName: (name) => catalogLabels.has(name),
+};
+
+function enumGuard(
+  values: readonly string[] | ((value: string) => boolean),
+  fallback: string,
+  onFallback: () => void,
+): ValueGuard {
+  const set = typeof values === 'function' ? undefined : new Set(values);
+  const allowed = set ? (v: string) => set.has(v) : (values as (v: string) => boolean);
   return (value) => {
     const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-    if (allowed.has(text)) return text;
+    if (allowed(text)) return text;
     // Case-insensitive second chance for method names and errno codes.
     const upper = text.toUpperCase();
-    if (allowed.has(upper)) return upper;
+    if (allowed(upper)) return upper;
     const lower = text.toLowerCase();
-    if (allowed.has(lower)) return lower;
+    if (allowed(lower)) return lower;
     onFallback();
     return fallback;
   };
@@ -53,30 +81,22 @@ function boundedTextGuard(set: BoundedValueSet, onFallback: () => void): ValueGu
   };
 }
 
-function valueGuard(rule: LabelRule, onFallback: () => void): ValueGuard {
+function valueGuard(rule: LabelRule, onFallback: () => void, context: GuardContext): ValueGuard {
   switch (rule.kind) {
     case 'enum':
       return enumGuard(rule.values, rule.fallback, onFallback);
     case 'status':
       return statusGuard(onFallback);
     case 'stream':
-      return boundedTextGuard(labelLimits.streamNames, onFallback);
+      return boundedTextGuard(context.limits.streamNames, onFallback);
     case 'route':
-      return boundedTextGuard(labelLimits.routes, onFallback);
+      return boundedTextGuard(context.limits.routes, onFallback);
     case 'text':
       return boundedTextGuard(new BoundedValueSet(rule.maxValues), onFallback);
     case 'metricName':
-      return enumGuard(
-        CATALOG.map((def) => def.name),
-        SELF_FALLBACK,
-        onFallback,
-      );
+      return enumGuard((name) => context.isMetricName(name), SELF_FALLBACK, onFallback);
     case 'labelName':
-      return enumGuard(
-        CATALOG.flatMap((def) => Object.keys(def.labels)),
-        SELF_FALLBACK,
-        onFallback,
-      );
+      return enumGuard((name) => context.isLabelName(name), SELF_FALLBACK, onFallback);
   }
 }
 
@@ -87,9 +107,13 @@ export type LabelGuard = (labels: unknown) => Attributes;
  * Builds the guard of one metric: exactly the catalog's label names, each value passed through its rule.
  * Extra keys are ignored; a missing, malformed or unreadable value takes the rule's fallback. Never throws.
  */
-export function createLabelGuard(def: MetricDefinition, onOverflow: OverflowListener): LabelGuard {
+export function createLabelGuard(
+  def: MetricDefinition,
+  onOverflow: OverflowListener,
+  context: GuardContext = DEFAULT_CONTEXT,
+): LabelGuard {
   const entries = Object.entries(def.labels).map(
-    ([name, rule]) => [name, valueGuard(rule, () => onOverflow(def.name, name))] as const,
+    ([name, rule]) => [name, valueGuard(rule, () => onOverflow(def.name, name), context)] as const,
   );
   if (entries.length === 0) {
     const empty = Object.freeze({});

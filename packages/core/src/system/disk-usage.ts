@@ -2,6 +2,7 @@ import { statfsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { MeterProvider } from '@opentelemetry/api';
 import { fluxInstruments } from '../instruments/factory.js';
+import type { FluxRegistry } from '../instruments/registry.js';
 
 /** Usage of a filesystem. */
 export interface DiskUsage {
@@ -66,7 +67,7 @@ interface PathState {
  */
 export function watchDiskPaths(
   paths: readonly string[],
-  meterProvider?: MeterProvider,
+  meterProvider?: MeterProvider | FluxRegistry,
   options: DiskWatchOptions = {},
 ): () => void {
   const instruments = fluxInstruments(meterProvider);

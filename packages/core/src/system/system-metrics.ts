@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { MeterProvider } from '@opentelemetry/api';
 import { fluxInstruments } from '../instruments/factory.js';
+import type { FluxRegistry } from '../instruments/registry.js';
 import { PerReader } from '../instruments/observed-reader.js';
 import { watchDiskPaths } from './disk-usage.js';
 import { readDiskBytes, readNetworkBytes } from './proc-counters.js';
@@ -11,6 +12,8 @@ export interface SystemMetricsOptions {
   /** How long a disk path's statfs may go unanswered before it counts as stalled (default 5000 ms). */
   diskStatTimeoutMs?: number;
   meterProvider?: MeterProvider;
+  /** The registry to record into (default: the default registry; `meterProvider` selects one by provider). */
+  registry?: FluxRegistry;
 }
 
 /** CPU time of all cores, to turn two readings into a busy share. */
@@ -45,7 +48,7 @@ function memoryLimit(): number {
  * previous collection (since the start at its first). Returns a stop function.
  */
 export function startSystemMetrics(options: SystemMetricsOptions = {}): () => void {
-  const instruments = fluxInstruments(options.meterProvider);
+  const instruments = fluxInstruments(options.registry ?? options.meterProvider);
   const lastCpu = new PerReader(cpuTimes());
   const lastProcess = new PerReader(processTimes());
 
@@ -77,7 +80,7 @@ export function startSystemMetrics(options: SystemMetricsOptions = {}): () => vo
     instruments.get('network_io_bytes_total').produce((observe) => {
       for (const d of readNetworkBytes()) observe(d.bytes, { device: d.device, direction: d.direction });
     }),
-    watchDiskPaths(options.diskPaths ?? [process.cwd()], options.meterProvider, {
+    watchDiskPaths(options.diskPaths ?? [process.cwd()], options.registry ?? options.meterProvider, {
       statTimeoutMs: options.diskStatTimeoutMs,
     }),
   ];
