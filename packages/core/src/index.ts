@@ -15,7 +15,7 @@ export { LATENCY_OBJECTIVES, RATIO_OBJECTIVES } from './catalog/slo.js';
 export type { LatencyObjective } from './catalog/slo.js';
 
 // Registry: definitions, instruments, cells, label bounds and retention in one object.
-export { FluxRegistry, METER_NAME, METER_VERSION } from './instruments/registry.js';
+export { FluxRegistry, METER_NAME, METER_VERSION, REGISTRY_PRODUCER } from './instruments/registry.js';
 export type { ExportedFamily, InstrumentFor, InstrumentOf, RegistryOptions } from './instruments/registry.js';
 export { defaultRegistry, fluxInstruments } from './instruments/factory.js';
 export { defineMetric } from './catalog/define.js';

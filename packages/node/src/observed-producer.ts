@@ -4,6 +4,7 @@ import {
   fluxInstruments,
   METER_NAME,
   METER_VERSION,
+  REGISTRY_PRODUCER,
   type ExportedFamily,
   type ObservedReader,
   type SyncCell,
@@ -76,7 +77,8 @@ export function observedSeriesProducer(
 ): MetricProducer {
   const registryOf = source instanceof FluxRegistry ? () => source : () => registryOfProvider(source());
   let reader: { registry: FluxRegistry; reader: ObservedReader } | undefined;
-  return {
+  const producer: MetricProducer & { [REGISTRY_PRODUCER]: true } = {
+    [REGISTRY_PRODUCER]: true,
     async collect(): Promise<CollectionResult> {
       const instruments = registryOf();
       const metrics: MetricData[] = [];
@@ -98,6 +100,7 @@ export function observedSeriesProducer(
       };
     },
   };
+  return producer;
 }
 
 function registryOfProvider(provider: MeterProvider | undefined): FluxRegistry | undefined {

@@ -8,9 +8,12 @@ import {
   type ErrorType,
   type FluxRegistry,
   type ObservedReader,
+  REGISTRY_PRODUCER,
 } from '@flux-metrics/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+
+type Resource = ResourceMetrics['resource'];
 import { ChunkedSerializer, NO_REGISTERED_METRICS } from './chunked-serializer.js';
 import type { WorkerMetrics } from './cluster/worker-metrics.js';
 import { labelText, ObservedWriter } from './observed-writer.js';
@@ -19,8 +22,8 @@ import { labelText, ObservedWriter } from './observed-writer.js';
 export interface ExpositionOptions {
   /**
    * Extra MetricProducers read at every scrape. The registry's families are written by the bridge itself,
-   * straight from their cells; only with `workers` (whose merge needs OTel data) pass the observed-series
-   * producer here, as register() does.
+   * straight from their cells: its observed-series producer (register() passes it) is skipped at the
+   * bridge's scrapes unless they merge `workers`, and serves every other collection of `reader`.
    */
   metricProducers?: MetricProducer[];
   /** Drop `target_info` (default false). */
@@ -75,6 +78,8 @@ export class ExpositionRenderer {
   readonly #withoutScopeInfo: boolean;
   readonly #resourceLabels: RegExp | undefined;
   #observed: { registry: FluxRegistry; reader: ObservedReader } | undefined;
+  /** True while this renderer's own collection starts: the registry's producer then gives nothing. */
+  #writingDirectly = false;
   /** The scrape in progress: scrapes run one at a time, as a collection must not interleave another. */
   #previous: Promise<void> = Promise.resolve();
   #lastSeries = 0;
@@ -83,7 +88,9 @@ export class ExpositionRenderer {
   constructor(options: ExpositionOptions = {}) {
     this.reader = new PrometheusExporter({
       preventServerStart: true,
-      metricProducers: options.metricProducers,
+      metricProducers: options.metricProducers?.map((producer) =>
+        REGISTRY_PRODUCER in producer ? this.#skippedWhenDirect(producer) : producer,
+      ),
       withoutScopeInfo: options.withoutScopeInfo,
       withoutTargetInfo: options.withoutTargetInfo,
       withResourceConstantLabels: options.withResourceConstantLabels,
@@ -120,7 +127,11 @@ export class ExpositionRenderer {
     this.#previous = new Promise<void>((resolve) => (finished = resolve));
     try {
       await previous;
-      const own = await this.reader.collect().catch((error: unknown) => {
+      // MetricReader.collect calls every producer synchronously: the flag covers this collection only.
+      this.#writingDirectly = !this.#workers;
+      const collection = this.reader.collect();
+      this.#writingDirectly = false;
+      const own = await collection.catch((error: unknown) => {
         this.reportError('a scrape failed', error);
         throw error;
       });
@@ -166,6 +177,19 @@ export class ExpositionRenderer {
     } finally {
       finished();
     }
+  }
+
+  #skippedWhenDirect(producer: MetricProducer): MetricProducer {
+    return {
+      collect: (options) =>
+        this.#writingDirectly
+          ? // The resource is ignored: MetricReader.collect keeps the SDK's and adds producers' scopes.
+            Promise.resolve({
+              resourceMetrics: { resource: undefined as unknown as Resource, scopeMetrics: [] },
+              errors: [],
+            })
+          : producer.collect(options),
+    };
   }
 
   /** The labels the serializer adds to every sample: scope info, then the resource's constant labels. */

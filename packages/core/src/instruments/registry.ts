@@ -21,6 +21,13 @@ export type InstrumentOf<D extends MetricDefinition> = D['kind'] extends Observa
 /** The instrument of one flux catalog metric. */
 export type InstrumentFor<N extends MetricName> = InstrumentOf<MetricOf<N>>;
 
+/**
+ * Marks the MetricProducer that publishes a registry (`observedSeriesProducer`): the Prometheus bridge
+ * writes that registry itself and skips the producer at its own scrapes, while other collections of its
+ * reader (a worker sharing its metrics) still get the registry's series from it.
+ */
+export const REGISTRY_PRODUCER: unique symbol = Symbol.for('flux-metrics.registry-producer');
+
 /** A family of series flux-metrics exports itself: an observed family or a synchronous instrument's cells. */
 export type ExportedFamily = ObservedFamily<string> | GuardedInstrument<string>;
 
