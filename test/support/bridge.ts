@@ -1,10 +1,10 @@
-import { catalogViews } from '@flux-metrics/node';
+import { catalogViews, observedSeriesProducer } from '@flux-metrics/node';
 import { PrometheusBridge, type PrometheusBridgeOptions } from '@flux-metrics/prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 
 /**
- * A PrometheusBridge reading a real MeterProvider with the catalog's views, as `register()` wires them (the
- * bridge writes the observed families itself).
+ * A PrometheusBridge reading a real MeterProvider with the catalog's views and the observed-series producer,
+ * as `register()` wires them. `options` may replace the producers.
  */
 export function bridgeWithProvider(options: PrometheusBridgeOptions = {}): {
   bridge: PrometheusBridge;
@@ -12,6 +12,7 @@ export function bridgeWithProvider(options: PrometheusBridgeOptions = {}): {
 } {
   const ref: { provider?: MeterProvider } = {};
   const bridge = new PrometheusBridge({
+    metricProducers: [observedSeriesProducer(() => ref.provider)],
     ...options,
     meterProvider: () => ref.provider,
   });
