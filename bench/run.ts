@@ -1,13 +1,14 @@
 /**
  * Runs every bench/*.bench.ts and prints ns/op per case: best of 5 rounds, each long enough (~100 ms) for the
- * timer not to matter. Usage: npm run bench [-- filter]
+ * timer not to matter. Usage: npm run bench [-- filter] [--json]
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase } from './case.ts';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const filter = process.argv[2];
+const json = process.argv.includes('--json');
+const filter = process.argv.slice(2).find((a) => a !== '--json');
 
 function measure(op: () => void): number {
   let iterations = 1_000;
@@ -40,6 +41,10 @@ for (const file of files) {
   }
 }
 
+if (json) {
+  console.log(JSON.stringify(rows));
+  process.exit(0);
+}
 console.log(`node ${process.version}, ${process.arch}; ns per operation, best of 5 rounds\n`);
 const width = Math.max(...rows.map((r) => r.name.length), 10);
 let lastGroup = '';

@@ -15,17 +15,23 @@ export { LATENCY_OBJECTIVES, RATIO_OBJECTIVES } from './catalog/slo.js';
 export type { LatencyObjective } from './catalog/slo.js';
 
 // Registry: definitions, instruments, cells, label bounds and retention in one object.
-export { FluxRegistry, METER_NAME, METER_VERSION } from './instruments/registry.js';
-export type { InstrumentFor, InstrumentOf, RegistryOptions } from './instruments/registry.js';
+export { FluxRegistry, METER_NAME, METER_VERSION, REGISTRY_PRODUCER } from './instruments/registry.js';
+export type { ExportedFamily, InstrumentFor, InstrumentOf, RegistryOptions } from './instruments/registry.js';
 export { defaultRegistry, fluxInstruments } from './instruments/factory.js';
 export { defineMetric } from './catalog/define.js';
 export { metricBlock, metricReference } from './catalog/reference.js';
 
 // Instruments: guarded sync instruments and observed cells for hot paths.
-export { BoundInstrument, GuardedInstrument } from './instruments/guarded.js';
+export { BoundInstrument, GuardedInstrument, SyncCell } from './instruments/guarded.js';
 export type { LabelValues } from './instruments/guarded.js';
 export { Cell, ObservedFamily, seriesRetention } from './instruments/observed-family.js';
-export type { ObservedPoint, Producer, RetentionSettings } from './instruments/observed-family.js';
+export type {
+  ObservedPoint,
+  ObservedSeries,
+  Producer,
+  RetentionSettings,
+  SeriesVisitor,
+} from './instruments/observed-family.js';
 export { ObservedReader, PerReader } from './instruments/observed-reader.js';
 
 // Label guards.

@@ -4,15 +4,17 @@ import {
   fluxInstruments,
   METER_NAME,
   METER_VERSION,
-  prometheusType,
-  type ObservedFamily,
-  type ObservedPoint,
+  REGISTRY_PRODUCER,
+  type ExportedFamily,
   type ObservedReader,
+  type SyncCell,
 } from '@flux-metrics/core';
 import {
   AggregationTemporality,
   DataPointType,
   type CollectionResult,
+  type DataPoint,
+  type Histogram,
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
@@ -20,40 +22,49 @@ import { emptyResource } from '@opentelemetry/resources';
 
 const toHrTime = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
 
+/** One family's series as OTel data, the types the SDK gives the same instruments; undefined when empty. */
 function toMetricData(
-  family: ObservedFamily<string>,
-  points: readonly ObservedPoint[],
+  family: ExportedFamily,
+  reader: ObservedReader,
   endTime: [number, number],
 ): MetricData | undefined {
-  if (points.length === 0) return undefined;
   const def = family.definition;
   const descriptor = { name: def.name, description: def.help, unit: def.unit, valueType: ValueType.DOUBLE };
-  const dataPoints = points.map((p) => ({
-    startTime: toHrTime(p.startTime),
-    endTime,
-    attributes: p.attributes,
-    value: p.value,
-  }));
-  if (prometheusType(def.kind) === 'gauge' && def.kind !== 'observableUpDownCounter') {
-    return {
-      descriptor,
-      aggregationTemporality: AggregationTemporality.CUMULATIVE,
-      dataPointType: DataPointType.GAUGE,
-      dataPoints,
-    };
+  const base = { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE };
+  if (def.kind === 'histogram') {
+    const boundaries = [...(def.buckets ?? [])];
+    const dataPoints: DataPoint<Histogram>[] = [];
+    family.visit(reader, (series) => {
+      const cell = series as SyncCell;
+      dataPoints.push({
+        startTime: toHrTime(cell.startTime),
+        endTime,
+        attributes: cell.attributes,
+        value: {
+          buckets: { boundaries, counts: [...cell.counts] },
+          sum: cell.value,
+          count: cell.count,
+        },
+      });
+    });
+    if (dataPoints.length === 0) return undefined;
+    return { ...base, dataPointType: DataPointType.HISTOGRAM, dataPoints };
   }
-  return {
-    descriptor,
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
-    dataPointType: DataPointType.SUM,
-    isMonotonic: def.kind === 'observableCounter',
-    dataPoints,
-  };
+  const dataPoints: DataPoint<number>[] = [];
+  family.visit(reader, (series, value) =>
+    dataPoints.push({ startTime: toHrTime(series.startTime), endTime, attributes: series.attributes, value }),
+  );
+  if (dataPoints.length === 0) return undefined;
+  if (def.kind === 'gauge' || def.kind === 'observableGauge') {
+    return { ...base, dataPointType: DataPointType.GAUGE, dataPoints };
+  }
+  const isMonotonic = def.kind === 'counter' || def.kind === 'observableCounter';
+  return { ...base, dataPointType: DataPointType.SUM, isMonotonic, dataPoints };
 }
 
 /**
- * Publishes the observed series of flux-metrics (hot-path counters, per-stream gauges) to one reader at
- * collection time. Create one for each reader, never share one:
+ * Publishes the series flux-metrics keeps (every catalog instrument: observed cells and the synchronous
+ * instruments' cells) to one reader at collection time. Create one for each reader, never share one:
  * `new PrometheusExporter({ metricProducers: [observedSeriesProducer(get)] })`,
  * `new PeriodicExportingMetricReader({ exporter, metricProducers: [observedSeriesProducer(get)] })`;
  * each then sees CPU ratios since its own previous collection and the final value of every released counter.
@@ -65,9 +76,9 @@ export function observedSeriesProducer(
   source: FluxRegistry | (() => MeterProvider | undefined),
 ): MetricProducer {
   const registryOf = source instanceof FluxRegistry ? () => source : () => registryOfProvider(source());
-  if (source instanceof FluxRegistry) source.published();
   let reader: { registry: FluxRegistry; reader: ObservedReader } | undefined;
-  return {
+  const producer: MetricProducer & { [REGISTRY_PRODUCER]: true } = {
+    [REGISTRY_PRODUCER]: true,
     async collect(): Promise<CollectionResult> {
       const instruments = registryOf();
       const metrics: MetricData[] = [];
@@ -75,8 +86,8 @@ export function observedSeriesProducer(
         if (reader?.registry !== instruments)
           reader = { registry: instruments, reader: instruments.openReader() };
         const endTime = toHrTime(Date.now());
-        for (const { family, points } of instruments.collectObserved(reader.reader)) {
-          const data = toMetricData(family, points, endTime);
+        for (const family of instruments.exportedFamilies(reader.reader)) {
+          const data = toMetricData(family, reader.reader, endTime);
           if (data) metrics.push(data);
         }
       }
@@ -89,6 +100,7 @@ export function observedSeriesProducer(
       };
     },
   };
+  return producer;
 }
 
 function registryOfProvider(provider: MeterProvider | undefined): FluxRegistry | undefined {

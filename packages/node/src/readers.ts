@@ -36,6 +36,8 @@ export function buildReaders(
   let prometheus: PrometheusBridge | undefined;
   if (exporters.includes('prometheus')) {
     // listen/host/port are read below; the bridge ignores them.
+    // The bridge writes the registry's families from their cells at its scrapes; the producer serves
+    // the other collections of its reader (merging workers' metrics, a worker sharing its own).
     prometheus = new PrometheusBridge({
       ...prometheusOptions,
       metricProducers: [observedSeriesProducer(registry)],

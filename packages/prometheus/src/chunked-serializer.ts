@@ -94,15 +94,33 @@ export class ChunkedSerializer {
   }
 
   async serialize(resourceMetrics: ResourceMetrics): Promise<string> {
-    const chunks = chunksOf(resourceMetrics);
-    if (chunks.length === 0) return this.#first.serialize(resourceMetrics);
     const parts: string[] = [];
-    for (let i = 0; i < chunks.length; i++) {
-      if (i > 0) await yieldToEventLoop();
-      const { resourceMetrics: piece, continuation } = chunks[i]!;
-      const text = (i === 0 ? this.#first : this.#rest).serialize(piece);
-      parts.push(continuation ? withoutHeader(text) : text);
+    for (const piece of this.pieces(resourceMetrics)) {
+      if (parts.length > 0) await yieldToEventLoop();
+      parts.push(piece);
     }
     return parts.join('');
   }
+
+  /**
+   * The text in pieces, one family (or slice of SLICE points) each: yield to the event loop between them.
+   * With `noMetricsLine` false, a collection without metrics gives target_info alone, for a caller that
+   * writes more families after it.
+   */
+  *pieces(resourceMetrics: ResourceMetrics, noMetricsLine = true): Generator<string> {
+    const chunks = chunksOf(resourceMetrics);
+    if (chunks.length === 0) {
+      const text = this.#first.serialize(resourceMetrics);
+      yield noMetricsLine ? text : text.slice(0, text.length - NO_REGISTERED_METRICS.length);
+      return;
+    }
+    for (let i = 0; i < chunks.length; i++) {
+      const { resourceMetrics: piece, continuation } = chunks[i]!;
+      const text = (i === 0 ? this.#first : this.#rest).serialize(piece);
+      yield continuation ? withoutHeader(text) : text;
+    }
+  }
 }
+
+/** What the OTel serializer writes when a collection holds no metric. */
+export const NO_REGISTERED_METRICS = '# no registered metrics';

@@ -17,11 +17,10 @@ if (loadedGlobals[LOADED] !== undefined) {
 
 /**
  * The registry of helpers given no registry or provider: it uses the process-wide `labelLimits` and
- * `seriesRetention`, and until `register()` or `fluxSdkConfig()` attaches a provider it records into the
- * global MeterProvider once one is set (saying so loudly when that provider lacks flux's readers).
+ * `seriesRetention`, and keeps what helpers record until `register()` or `fluxSdkConfig()` builds the
+ * exporters that read it.
  */
 export const defaultRegistry = new FluxRegistry({
-  followGlobal: true,
   labelLimits,
   retention: seriesRetention,
 });

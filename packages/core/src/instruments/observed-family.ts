@@ -7,10 +7,25 @@ import { collectionsBegun, type ObservedReader, type ObservedReaders } from './o
 import { invalidReason, type InvalidReason, type SelfReport } from './self-report.js';
 
 /**
+ * A series as an exporter sees it. An exporter may keep bytes it derived from the series (its escaped label
+ * text) in `prepared`, tagged with `preparedFor`, so they are built once per series, not per scrape.
+ */
+export interface ObservedSeries {
+  readonly attributes: Attributes;
+  /** Start of the series' cumulative count, in milliseconds since the epoch. */
+  readonly startTime: number;
+  prepared: Uint8Array | undefined;
+  preparedFor: unknown;
+}
+
+/** Called once per series a collection reads, with its value. */
+export type SeriesVisitor = (series: ObservedSeries, value: number) => void;
+
+/**
  * One series of an observable instrument, held by the code that produces it. The hot path does plain
  * arithmetic on `value` (a field increment costs nanoseconds); the SDK reads it at collection time.
  */
-export class Cell {
+export class Cell implements ObservedSeries {
   value = 0;
   /** @internal holders of this cell */
   refs = 0;
@@ -22,6 +37,8 @@ export class Cell {
   invalid: InvalidReason | undefined;
   /** Start of this series' cumulative count (ms since the epoch): a series created again starts anew. */
   readonly startTime = Date.now();
+  prepared: Uint8Array | undefined = undefined;
+  preparedFor: unknown = undefined;
   constructor(readonly attributes: Attributes) {}
 }
 
@@ -64,8 +81,7 @@ export interface ObservedPoint {
 }
 
 /** A series of the producers: when it first appeared and why its value was invalid last time. */
-interface ProducedSeries {
-  readonly startTime: number;
+interface ProducedSeries extends ObservedSeries {
   invalid: InvalidReason | undefined;
 }
 
@@ -179,19 +195,27 @@ export class ObservedFamily<L extends string> {
    */
   collect(reader: ObservedReader): ObservedPoint[] {
     const points: ObservedPoint[] = [];
+    this.visit(reader, (series, value) =>
+      points.push({ attributes: series.attributes, value, startTime: series.startTime }),
+    );
+    return points;
+  }
+
+  /** Reads the series like `collect`, handing each to `visitor` instead of allocating a point per series. */
+  visit(reader: ObservedReader, visitor: SeriesVisitor): void {
     const now = reader.latestAt;
     const { readers, retention: settings, streamNames } = this.context;
     const retention = this.monotonic ? settings.counterMs : settings.gaugeMs;
     const othersReadSince = readers.othersReadSince(reader, now, settings.readerIdleMs);
     for (const [key, cell] of this.#cells) {
       if (cell.refs > 0) {
-        cell.invalid = this.#observe(points, cell.value, cell.attributes, cell.startTime, cell.invalid);
+        cell.invalid = this.#observe(visitor, cell, cell.value, cell.invalid);
         continue;
       }
       const expired = now - cell.releasedAt >= retention;
       const unread = this.monotonic && reader.previous <= cell.releasedAfter;
       if (!expired || unread) {
-        cell.invalid = this.#observe(points, cell.value, cell.attributes, cell.startTime, cell.invalid);
+        cell.invalid = this.#observe(visitor, cell, cell.value, cell.invalid);
       }
       const readByAll = !this.monotonic || othersReadSince > cell.releasedAfter;
       if (expired && readByAll) {
@@ -206,9 +230,15 @@ export class ObservedFamily<L extends string> {
       const attributes = this.guard(labels);
       const key = keyOf(attributes);
       if (this.#cells.has(key) || produced.has(key)) return;
-      const series = this.#produced.get(key) ?? { startTime: now, invalid: undefined };
+      const series = this.#produced.get(key) ?? {
+        attributes,
+        startTime: now,
+        invalid: undefined,
+        prepared: undefined,
+        preparedFor: undefined,
+      };
       produced.set(key, series);
-      series.invalid = this.#observe(points, value, attributes, series.startTime, series.invalid);
+      series.invalid = this.#observe(visitor, series, value, series.invalid);
     };
     for (const [producer, failed] of this.#producers) {
       try {
@@ -220,19 +250,17 @@ export class ObservedFamily<L extends string> {
       }
     }
     this.#produced = produced;
-    return points;
   }
 
-  /** Adds a valid value to `points`; counts an invalid one unless its series was invalid for that reason already. */
+  /** Hands a valid value to `visitor`; counts an invalid one unless its series was invalid for that reason already. */
   #observe(
-    points: ObservedPoint[],
+    visitor: SeriesVisitor,
+    series: ObservedSeries,
     value: number,
-    attributes: Attributes,
-    startTime: number,
     wasInvalid: InvalidReason | undefined,
   ): InvalidReason | undefined {
     const reason = invalidReason(value, this.monotonic);
-    if (reason === undefined) points.push({ attributes, value, startTime });
+    if (reason === undefined) visitor(series, value);
     else if (reason !== wasInvalid) this.report.invalid(this.name, reason);
     return reason;
   }

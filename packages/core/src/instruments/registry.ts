@@ -1,18 +1,12 @@
-import { metrics, createNoopMeter, type Meter, type MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
 import { CATALOG, type MetricName, type MetricOf } from '../catalog/index.js';
 import type { InstrumentKind, MetricDefinition } from '../catalog/types.js';
 import { BoundedValueSet } from '../labels/bounded-set.js';
 import { createLabelGuard, labelLimits, type LabelLimits } from '../labels/guard.js';
-import { GuardedInstrument, type Write } from './guarded.js';
-import {
-  ObservedFamily,
-  seriesRetention,
-  type ObservedPoint,
-  type RetentionSettings,
-} from './observed-family.js';
+import { GuardedInstrument } from './guarded.js';
+import { ObservedFamily, seriesRetention, type RetentionSettings } from './observed-family.js';
 import { ObservedReaders, type ObservedReader } from './observed-reader.js';
 import { SELF_REPORTED, SelfReport, type SelfReported } from './self-report.js';
-import { warnLoudly } from './warn.js';
 
 /** The meter every flux-metrics instrument lives in, so each catalog name is created exactly once. */
 export const METER_NAME = 'flux-metrics';
@@ -27,15 +21,23 @@ export type InstrumentOf<D extends MetricDefinition> = D['kind'] extends Observa
 /** The instrument of one flux catalog metric. */
 export type InstrumentFor<N extends MetricName> = InstrumentOf<MetricOf<N>>;
 
+/**
+ * Marks the MetricProducer that publishes a registry (`observedSeriesProducer`): the Prometheus bridge
+ * writes that registry itself and skips the producer at its own scrapes, while other collections of its
+ * reader (a worker sharing its metrics) still get the registry's series from it.
+ */
+export const REGISTRY_PRODUCER: unique symbol = Symbol.for('flux-metrics.registry-producer');
+
+/** A family of series flux-metrics exports itself: an observed family or a synchronous instrument's cells. */
+export type ExportedFamily = ObservedFamily<string> | GuardedInstrument<string>;
+
 export interface RegistryOptions {
-  /** Where the sync instruments record (default: resolved at the first record, see `attach`). */
+  /** The MeterProvider this registry belongs to (see `attach`). */
   meterProvider?: MeterProvider;
   /** Retention of released series (default: 5 min for counters, 0 for gauges, readers idle after 10 min). */
   retention?: Partial<RetentionSettings>;
   /** Bounds on network-derived label values (default: 10 000 stream names, 500 routes). */
   labelLimits?: Partial<LabelLimits>;
-  /** Follow the global MeterProvider while none is attached (the default registry does). */
-  followGlobal?: boolean;
 }
 
 const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -46,8 +48,9 @@ const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  * Helpers, the Prometheus bridge and the OTLP producer are given a registry (the default one unless told
  * otherwise), so what a helper records is what the exporters read, whatever the order of creation.
  *
- * Sync instruments resolve their OTel meter when they record, so instruments created before the SDK
- * started record once it has; observed cells need no meter at all (the producer reads them).
+ * Every series, synchronous or observed, is a cell kept here and read by the exporters built with this
+ * registry (the bridge writes them, the producer hands them to OTel readers): no instrument needs a meter,
+ * and nothing recorded before the SDK started is lost.
  */
 export class FluxRegistry {
   readonly retention: RetentionSettings;
@@ -56,15 +59,11 @@ export class FluxRegistry {
   readonly #labelNames = new Set<string>(CATALOG.flatMap((d) => Object.keys(d.labels)));
   readonly #report: SelfReport;
   readonly #created = new Map<string, GuardedInstrument<string> | ObservedFamily<string>>();
-  readonly #observed: ObservedFamily<string>[] = [];
+  readonly #observed: ExportedFamily[] = [];
   /** The self-metrics' families, read after the others: reading those counts the invalid values they hold. */
-  readonly #selfObserved: ObservedFamily<string>[] = [];
+  readonly #selfObserved: ExportedFamily[] = [];
   readonly #readers = new ObservedReaders();
-  readonly #followGlobal: boolean;
-  #meter: Meter | undefined;
   #provider: MeterProvider | undefined;
-  #publishers = 0;
-  #warnedUnattached = false;
 
   constructor(options: RegistryOptions = {}) {
     // The process-wide objects are shared, not copied: `seriesRetention.counterMs = …` keeps working.
@@ -74,23 +73,21 @@ export class FluxRegistry {
       streamNames: options.labelLimits?.streamNames ?? new BoundedValueSet(labelLimits.streamNames.limit),
       routes: options.labelLimits?.routes ?? new BoundedValueSet(labelLimits.routes.limit),
     };
-    this.#followGlobal = options.followGlobal ?? false;
     this.#report = new SelfReport((name: SelfReported) => this.get(name) as ObservedFamily<string>);
     if (options.meterProvider) this.attach(options.meterProvider);
   }
 
-  /** The MeterProvider the sync instruments record into (undefined until attached or resolved). */
+  /** The MeterProvider this registry is attached to (undefined until attached). */
   get meterProvider(): MeterProvider | undefined {
     return this.#provider;
   }
 
   /**
-   * Records the sync instruments into `provider` from now on (`register()` and `fluxSdkConfig()` do this).
-   * Observed series are not affected: the readers built with this registry's producer publish them.
+   * Attaches this registry to `provider` (`register()` and `fluxSdkConfig()` do this): helpers given that
+   * provider record here. The provider's readers publish the series through this registry's producer.
    */
   attach(provider: MeterProvider): void {
     this.#provider = provider;
-    this.#meter = provider.getMeter(METER_NAME, METER_VERSION);
   }
 
   /** Adds app metric definitions next to flux's catalog; returns the instrument of the first. */
@@ -153,58 +150,14 @@ export class FluxRegistry {
     return this.#readers.open();
   }
 
-  /** @internal Counts an exporter built to publish this registry (its observed series are not lost). */
-  published(): void {
-    this.#publishers++;
-  }
-
-  /** One collection of every observed family by `reader`, at collection time. */
-  collectObserved(reader: ObservedReader): { family: ObservedFamily<string>; points: ObservedPoint[] }[] {
+  /**
+   * Begins a collection by `reader` and yields every family this registry exports, in reading order; read
+   * each one (`visit`) before taking the next, as reading may create the self-metrics' families.
+   */
+  *exportedFamilies(reader: ObservedReader): Generator<ExportedFamily> {
     reader.begin(Date.now());
-    const read = (family: ObservedFamily<string>) => ({ family, points: family.collect(reader) });
-    const points = this.#observed.map(read);
-    return points.concat(this.#selfObserved.map(read)); // after: includes families created meanwhile
-  }
-
-  /** The meter to record into now: attached, else (default registry) the global one once it is set. */
-  #currentMeter(): Meter | undefined {
-    if (this.#meter) return this.#meter;
-    if (!this.#followGlobal) return this.#unattached();
-    const provider = metrics.getMeterProvider();
-    const meter = provider.getMeter(METER_NAME, METER_VERSION);
-    if (meter === createNoopMeter()) return this.#unattached();
-    this.attach(provider);
-    if (this.#publishers === 0) {
-      warnLoudly(
-        'flux-metrics: recording into a global MeterProvider that flux-metrics did not configure: observed ' +
-          'series (packets_sent_total, active_streams, …) and the catalog views are missing from it. Pass ' +
-          "fluxSdkConfig() to NodeSDK, or call register() from '@flux-metrics/node' (see docs/integration.md)",
-      );
-    }
-    return meter;
-  }
-
-  #unattached(): undefined {
-    if (!this.#warnedUnattached) {
-      this.#warnedUnattached = true;
-      warnLoudly(
-        'flux-metrics: a measurement was recorded before any MeterProvider was set and was dropped; call ' +
-          "register() or start NodeSDK with fluxSdkConfig() from '@flux-metrics/node' before recording",
-      );
-    }
-    return undefined;
-  }
-
-  /** A write into the current meter's instrument, recreated when the meter changes. */
-  #sync(def: MetricDefinition, create: (meter: Meter) => Write): GuardedInstrument<string> {
-    let bound: { meter: Meter; write: Write } | undefined;
-    const write: Write = (value, attributes) => {
-      const meter = this.#currentMeter();
-      if (meter === undefined) return;
-      if (bound?.meter !== meter) bound = { meter, write: create(meter) };
-      bound.write(value, attributes);
-    };
-    return new GuardedInstrument(def.name, write, this.#guard(def), isMonotonic(def.kind), this.#report);
+    yield* this.#observed;
+    yield* this.#selfObserved; // after: includes families created meanwhile
   }
 
   #guard(def: MetricDefinition) {
@@ -216,42 +169,18 @@ export class FluxRegistry {
   }
 
   #create(def: MetricDefinition): GuardedInstrument<string> | ObservedFamily<string> {
-    const options = { unit: def.unit, description: def.help };
-    switch (def.kind) {
-      case 'counter':
-        return this.#sync(def, (meter) => {
-          const c = meter.createCounter(def.name, options);
-          return (v, a) => c.add(v, a);
-        });
-      case 'upDownCounter':
-        return this.#sync(def, (meter) => {
-          const c = meter.createUpDownCounter(def.name, options);
-          return (v, a) => c.add(v, a);
-        });
-      case 'histogram':
-        return this.#sync(def, (meter) => {
-          const advice = { explicitBucketBoundaries: [...(def.buckets ?? [])] };
-          const h = meter.createHistogram(def.name, { ...options, advice });
-          return (v, a) => h.record(v, a);
-        });
-      case 'gauge':
-        return this.#sync(def, (meter) => {
-          const g = meter.createGauge(def.name, options);
-          return (v, a) => g.record(v, a);
-        });
-      case 'observableCounter':
-      case 'observableUpDownCounter':
-      case 'observableGauge': {
-        const family = new ObservedFamily(def, this.#guard(def), isMonotonic(def.kind), this.#report, {
+    const guard = this.#guard(def);
+    const monotonic = isMonotonic(def.kind);
+    const family = def.kind.startsWith('observable')
+      ? new ObservedFamily(def, guard, monotonic, this.#report, {
           readers: this.#readers,
           retention: this.retention,
           streamNames: this.labelLimits.streamNames,
-        });
-        const self = (SELF_REPORTED as readonly string[]).includes(def.name);
-        (self ? this.#selfObserved : this.#observed).push(family);
-        return family;
-      }
-    }
+        })
+      : new GuardedInstrument(def, guard, monotonic, this.#report);
+    const self = (SELF_REPORTED as readonly string[]).includes(def.name);
+    (self ? this.#selfObserved : this.#observed).push(family);
+    return family;
   }
 }
 
