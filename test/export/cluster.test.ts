@@ -58,6 +58,18 @@ describe('node:cluster: one aggregated /metrics on the primary', () => {
       .map((s) => s.labels.worker!)
       .sort();
 
+  /** Waits until a full set of workers answers and one of them is new (not in `before`). */
+  async function waitForReplacement(before: readonly string[]): Promise<void> {
+    await waitFor(
+      `a replacement worker (${child.output()})`,
+      async () => {
+        const ids = workerIds((await scrapeJobs()).exposition);
+        return ids.length === WORKERS && ids.some((id) => !before.includes(id)) ? true : undefined;
+      },
+      30_000,
+    );
+  }
+
   async function record(requests: number, n: number, v: number): Promise<Set<string>> {
     const served = new Set<string>();
     for (let i = 0; i < requests; i++) {
@@ -194,14 +206,7 @@ describe('node:cluster: one aggregated /metrics on the primary', () => {
   it('keeps a dead worker’s counters in the sum: restarts never make the aggregate fall back', async () => {
     const before = workerIds((await scrape()).exposition);
     await hit(appPort, '/crash').catch(() => undefined);
-    await waitFor(
-      `a replacement worker (${child.output()})`,
-      async () => {
-        const ids = workerIds((await scrapeJobs()).exposition);
-        return ids.length === WORKERS && ids.some((id) => !before.includes(id)) ? true : undefined;
-      },
-      30_000,
-    );
+    await waitForReplacement(before);
     const { jobs, exposition } = await scrapeJobs();
     assert.equal(jobs, recorded);
     assert.equal(valueOf(exposition, 'app_job_seconds_count'), recorded);
@@ -216,14 +221,7 @@ describe('node:cluster: one aggregated /metrics on the primary', () => {
     // Recorded after that scrape, then the worker leaves: only its last snapshot carries these jobs.
     await hit(appPort, '/leave?n=4&v=2');
     recorded += 4;
-    await waitFor(
-      `a replacement worker (${child.output()})`,
-      async () => {
-        const ids = workerIds((await scrapeJobs()).exposition);
-        return ids.length === WORKERS && ids.some((id) => !before.includes(id)) ? true : undefined;
-      },
-      30_000,
-    );
+    await waitForReplacement(before);
     assert.equal((await scrapeJobs()).jobs, recorded);
   });
 });

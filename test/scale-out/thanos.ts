@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/processes.ts';
 import { startRestartable, type Restartable } from './restartable.ts';
-import type { Labels, PrometheusServer } from '../support/prometheus-server.ts';
+import { prometheusApi, type PrometheusServer } from '../support/prometheus-server.ts';
 
 /** One Thanos process of the store and its ports. */
 export interface ThanosProcess extends Restartable {
@@ -31,19 +31,6 @@ export interface ThanosOptions {
   readonly ingestors?: number;
   readonly ruleFiles?: readonly string[];
   readonly evalInterval?: string;
-}
-
-interface ApiResponse<T> {
-  status: string;
-  data: T;
-  error?: string;
-}
-
-async function api<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-  const body = (await res.json()) as ApiResponse<T>;
-  if (body.status !== 'success') throw new Error(`${url}: ${body.error ?? res.status}`);
-  return body.data;
 }
 
 async function startProcess(
@@ -146,17 +133,7 @@ export async function startThanos(options: ThanosOptions): Promise<ThanosStore> 
       ingestors,
       querier,
       ruler,
-      get: <T>(path: string) => api<T>(`${url}${path}`),
-      async query(promql) {
-        const data = await api<{ result: { metric: Labels; value: [number, string] }[] }>(
-          `${url}/api/v1/query?query=${encodeURIComponent(promql)}`,
-        );
-        return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-      },
-      series(selector, lookbackSeconds = 60) {
-        const start = Date.now() / 1000 - lookbackSeconds;
-        return api<Labels[]>(`${url}/api/v1/series?match[]=${encodeURIComponent(selector)}&start=${start}`);
-      },
+      ...prometheusApi(url, 30_000),
       stop,
     };
   } catch (err) {

@@ -55,11 +55,35 @@ interface ApiResponse<T> {
   error?: string;
 }
 
-async function api<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+async function api<T>(url: string, timeoutMs: number): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const body = (await res.json()) as ApiResponse<T>;
   if (body.status !== 'success') throw new Error(`${url}: ${body.error ?? res.status}`);
   return body.data;
+}
+
+/** The query side of the Prometheus HTTP API at `url` (Prometheus itself, or Thanos Query). */
+export function prometheusApi(
+  url: string,
+  timeoutMs = 10_000,
+): Pick<PrometheusServer, 'get' | 'alerts' | 'query' | 'series'> {
+  const get = <T>(path: string) => api<T>(`${url}${path}`, timeoutMs);
+  return {
+    get,
+    async alerts() {
+      return (await get<{ alerts: ActiveAlert[] }>('/api/v1/alerts')).alerts;
+    },
+    async query(promql) {
+      const data = await get<{ result: { metric: Labels; value: [number, string] }[] }>(
+        `/api/v1/query?query=${encodeURIComponent(promql)}`,
+      );
+      return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    },
+    series(selector, lookbackSeconds = 60) {
+      const start = Date.now() / 1000 - lookbackSeconds;
+      return get<Labels[]>(`/api/v1/series?match[]=${encodeURIComponent(selector)}&start=${start}`);
+    },
+  };
 }
 
 export async function startPrometheus(
@@ -114,22 +138,5 @@ export async function startPrometheus(
     await stop();
     throw new Error(`${String(err)}\n${log}`);
   }
-  return {
-    url,
-    get: <T>(path: string) => api<T>(`${url}${path}`),
-    async alerts() {
-      return (await api<{ alerts: ActiveAlert[] }>(`${url}/api/v1/alerts`)).alerts;
-    },
-    async query(promql) {
-      const data = await api<{ result: { metric: Labels; value: [number, string] }[] }>(
-        `${url}/api/v1/query?query=${encodeURIComponent(promql)}`,
-      );
-      return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-    },
-    series(selector, lookbackSeconds = 60) {
-      const start = Date.now() / 1000 - lookbackSeconds;
-      return api<Labels[]>(`${url}/api/v1/series?match[]=${encodeURIComponent(selector)}&start=${start}`);
-    },
-    stop,
-  };
+  return { url, ...prometheusApi(url), stop };
 }
