@@ -145,6 +145,22 @@ describe('data that would be lost is exported, or reported', () => {
     assert.equal(stderr, '', 'nothing was lost, so nothing is reported');
   });
 
+  it('a registry nothing exports warns once that its metrics go nowhere; one an exporter reads does not', async () => {
+    const { stderr } = await run(`
+      import { FluxRegistry } from '@flux-metrics/core';
+      import { observedSeriesProducer } from '@flux-metrics/node';
+      const lost = new FluxRegistry({ unexportedWarningMs: 50 });
+      lost.get('errors_total').record(1, { type: 'timeout', component: 'rtsp' });
+      lost.get('active_streams');
+      const read = new FluxRegistry({ unexportedWarningMs: 50 });
+      observedSeriesProducer(read);
+      read.get('errors_total').record(1, { type: 'timeout', component: 'rtsp' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    `);
+    const warnings = stderr.match(/nothing exports this registry/g) ?? [];
+    assert.equal(warnings.length, 1, stderr);
+  });
+
   it('a second copy of core in the process warns', async () => {
     const stderr = await stderrOf(`
       await import('@flux-metrics/core');

@@ -75,6 +75,7 @@ function toMetricData(
 export function observedSeriesProducer(
   source: FluxRegistry | (() => MeterProvider | undefined),
 ): MetricProducer {
+  if (source instanceof FluxRegistry) source.markExported();
   const registryOf = source instanceof FluxRegistry ? () => source : () => registryOfProvider(source());
   let reader: { registry: FluxRegistry; reader: ObservedReader } | undefined;
   const producer: MetricProducer & { [REGISTRY_PRODUCER]: true } = {

@@ -98,6 +98,8 @@ export class ExpositionRenderer {
     this.#serializer = new ChunkedSerializer(options);
     const { registry, meterProvider } = options;
     this.#registry = registry ? () => registry : () => fluxInstruments(meterProvider?.());
+    // A registry given by a provider is known at the first scrape (its reader marks it then).
+    if (registry || !meterProvider) this.#registry().markExported();
     this.#workers = options.workers;
     this.#withoutScopeInfo = options.withoutScopeInfo ?? false;
     this.#resourceLabels = options.withResourceConstantLabels;

@@ -7,6 +7,7 @@ import { GuardedInstrument } from './guarded.js';
 import { ObservedFamily, seriesRetention, type RetentionSettings } from './observed-family.js';
 import { ObservedReaders, type ObservedReader } from './observed-reader.js';
 import { SELF_REPORTED, SelfReport, type SelfReported } from './self-report.js';
+import { warnLoudly } from './warn.js';
 
 /** The meter every flux-metrics instrument lives in, so each catalog name is created exactly once. */
 export const METER_NAME = 'flux-metrics';
@@ -38,6 +39,11 @@ export interface RegistryOptions {
   retention?: Partial<RetentionSettings>;
   /** Bounds on network-derived label values (default: 10 000 stream names, 500 routes). */
   labelLimits?: Partial<LabelLimits>;
+  /**
+   * How long after its first instrument a registry no exporter reads warns that its metrics go nowhere
+   * (default 10 s; see `markExported`).
+   */
+  unexportedWarningMs?: number;
 }
 
 const NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -64,8 +70,12 @@ export class FluxRegistry {
   readonly #selfObserved: ExportedFamily[] = [];
   readonly #readers = new ObservedReaders();
   #provider: MeterProvider | undefined;
+  #exported = false;
+  #unexportedCheck: ReturnType<typeof setTimeout> | undefined;
+  readonly #unexportedWarningMs: number;
 
   constructor(options: RegistryOptions = {}) {
+    this.#unexportedWarningMs = options.unexportedWarningMs ?? 10_000;
     // The process-wide objects are shared, not copied: `seriesRetention.counterMs = …` keeps working.
     this.retention =
       options.retention === seriesRetention ? seriesRetention : { ...seriesRetention, ...options.retention };
@@ -136,6 +146,7 @@ export class FluxRegistry {
       }
       instrument = this.#create(def);
       this.#created.set(name, instrument);
+      this.#watchUnexported();
     }
     return instrument as InstrumentFor<N>;
   }
@@ -147,7 +158,30 @@ export class FluxRegistry {
 
   /** A new reader of the observed families: one per exporter (the flux-metrics MetricProducer opens it). */
   openReader(): ObservedReader {
+    this.markExported();
     return this.#readers.open();
+  }
+
+  /**
+   * Says an exporter will read this registry (the producer and the Prometheus bridge call it when built).
+   * A registry whose instruments exist but that nothing reads warns once: its series are kept, never exported.
+   */
+  markExported(): void {
+    this.#exported = true;
+    clearTimeout(this.#unexportedCheck);
+  }
+
+  #watchUnexported(): void {
+    if (this.#exported || this.#unexportedCheck) return;
+    this.#unexportedCheck = setTimeout(() => {
+      if (this.#exported) return;
+      warnLoudly(
+        `flux-metrics: nothing exports this registry ${this.#unexportedWarningMs / 1000} s after its first ` +
+          'instrument: its metrics are kept but never exported. Call register() from @flux-metrics/node, ' +
+          'spread fluxSdkConfig().sdk into your NodeSDK, or add observedSeriesProducer(registry) to your reader.',
+      );
+    }, this.#unexportedWarningMs);
+    this.#unexportedCheck.unref?.();
   }
 
   /**
