@@ -135,7 +135,8 @@ const budgets: [string, string, number, number, () => string][] = [
     10,
     () =>
       `the loop alone, idle, stalls up to ${f1(flux10k?.idleStallMs)} ms on this machine (other jobs and the ` +
-      'garbage collector); a scrape reads 1,000 series between two yields (about 0.3 ms of work). What is left ' +
+      'garbage collector); a scrape reads 1,000 series between two yields (' +
+      `${f1(flux10k ? (flux10k.renderMs.best / flux10k.samples) * 1000 : NaN)} ms of rendering). What is left ` +
       "above the idle figure is garbage collection of the scrape's pieces and the scheduling of a loaded machine.",
   ],
   [
