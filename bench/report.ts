@@ -135,9 +135,10 @@ const budgets: [string, string, number, number, () => string][] = [
     10,
     () =>
       `the loop alone, idle, stalls up to ${f1(flux10k?.idleStallMs)} ms on this machine (other jobs and the ` +
-      'garbage collector); a scrape reads 1,000 series between two yields (' +
-      `${f1(flux10k ? (flux10k.renderMs.best / flux10k.samples) * 1000 : NaN)} ms of rendering). What is left ` +
-      "above the idle figure is garbage collection of the scrape's pieces and the scheduling of a loaded machine.",
+      'garbage collector); a scrape reads each family of 10,000 series in one synchronous pass (' +
+      `${f1(flux10k ? (flux10k.renderMs.best / flux10k.samples) * 10_000 : NaN)} ms of rendering), then yields. ` +
+      'Reading a family in slices with a yield between them would cut that part; a first try (branch perf2) ' +
+      'doubled the render time for reasons not yet found, so it is not in.',
   ],
   [
     'heap peak, 10,000 streams, scrape in flight',
