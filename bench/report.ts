@@ -137,7 +137,7 @@ const budgets: [string, string, number, number, () => string][] = [
       `the loop alone, idle, stalls up to ${f1(flux10k?.idleStallMs)} ms on this machine (other jobs and the ` +
       'garbage collector); a scrape reads each family of 10,000 series in one synchronous pass (' +
       `${f1(flux10k ? (flux10k.renderMs.best / flux10k.samples) * 10_000 : NaN)} ms of rendering), then yields. ` +
-      'Reading a family in slices with a yield between them would cut that part; a first try (branch perf2) ' +
+      'Reading a family in slices with a yield between them would cut that part; a first try ' +
       'doubled the render time for reasons not yet found, so it is not in.',
   ],
   [
