@@ -136,9 +136,9 @@ const budgets: [string, string, number, number, () => string][] = [
     () =>
       `the loop alone, idle, stalls up to ${f1(flux10k?.idleStallMs)} ms on this machine (other jobs and the ` +
       'garbage collector); a scrape reads each family of 10,000 series in one synchronous pass (' +
-      `${f1(flux10k ? (flux10k.renderMs.best / flux10k.samples) * 10_000 : NaN)} ms of rendering), then yields. ` +
-      'Reading a family in slices with a yield between them would cut that part; a first try ' +
-      'doubled the render time for reasons not yet found, so it is not in.',
+      `${f1(flux10k ? (flux10k.renderMs.best / flux10k.samples) * 10_000 : NaN)} ms of rendering), then yields, ` +
+      'so most of the stall is elsewhere — garbage collection of the pieces and socket writes between yields, ' +
+      'not yet broken down; a profile of one scrape is the next step.',
   ],
   [
     'heap peak, 10,000 streams, scrape in flight',
