@@ -6,13 +6,14 @@ import {
   type ResourceMetrics,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { expositionName } from './observed-writer.js';
 
-/** The exposition family a metric lands in (the exporter's naming: sanitized, `_total` on monotonic sums). */
+/** The exposition family a metric lands in (the exporter's naming). */
 function familyName(metric: MetricData): string {
-  let name = metric.descriptor.name.replace(/[^a-z0-9_]/gi, '_').replace(/_{2,}/g, '_');
-  if (metric.dataPointType === DataPointType.SUM && metric.isMonotonic && !name.endsWith('_total'))
-    name += '_total';
-  return name;
+  return expositionName(
+    metric.descriptor.name,
+    metric.dataPointType === DataPointType.SUM && metric.isMonotonic,
+  );
 }
 
 /** Data points serialized between two yields: about a millisecond of work. */

@@ -40,13 +40,20 @@ function valueText(value: number): string {
   return `${value}`;
 }
 
-/** The exposition name of a family: the serializer's sanitizing plus `_total` on counters. */
+/**
+ * The exposition name of a metric, as the OTel exporter writes it: sanitized, `_` before a leading digit,
+ * `_total` on monotonic sums. The chunked serializer groups the SDK's families by the same name.
+ */
+export function expositionName(name: string, monotonicSum: boolean): string {
+  let text = sanitizeName(escapeString(name));
+  if (text[0]! >= '0' && text[0]! <= '9') text = `_${text}`;
+  if (monotonicSum && !text.endsWith('_total')) text += '_total';
+  return text;
+}
+
 function familyName(family: ExportedFamily): string {
-  let name = sanitizeName(escapeString(family.definition.name));
-  if (name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
   const kind = family.definition.kind;
-  if ((kind === 'counter' || kind === 'observableCounter') && !name.endsWith('_total')) name += '_total';
-  return name;
+  return expositionName(family.definition.name, kind === 'counter' || kind === 'observableCounter');
 }
 
 function header(family: ExportedFamily, name: string): string {

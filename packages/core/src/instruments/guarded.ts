@@ -60,6 +60,11 @@ function observe(boundaries: readonly number[]): Apply {
   };
 }
 
+/** Whether a value may reach a cell: a finite number, and not negative on a monotonic instrument. */
+function accepts(value: number, monotonic: boolean): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && (value >= 0 || !monotonic);
+}
+
 /** A recording with its labels checked once: a field update on its cell, a few nanoseconds. */
 export class BoundInstrument {
   readonly #monotonic: boolean;
@@ -77,7 +82,7 @@ export class BoundInstrument {
   }
 
   record(value: number): void {
-    if (typeof value === 'number' && Number.isFinite(value) && (value >= 0 || !this.#monotonic)) {
+    if (accepts(value, this.#monotonic)) {
       this.apply(this.cell, value);
     } else {
       this.owner.refuse(value);
@@ -115,7 +120,7 @@ export class GuardedInstrument<L extends string> {
 
   /** Adds (counters), records (histograms) or sets (gauges) a value. */
   record(value: number, labels: LabelValues<L>): void {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (value < 0 && this.monotonic)) {
+    if (!accepts(value, this.monotonic)) {
       this.refuse(value);
       return;
     }
